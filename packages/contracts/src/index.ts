@@ -1,0 +1,7 @@
+// Public surface of the generated contracts, grouped by proto package.
+export * as events from './gen/kyc/events/v1/envelope';
+export * as submission from './gen/kyc/submission/v1/submission';
+export * as review from './gen/kyc/review/v1/review';
+export * as identity from './gen/kyc/identity/v1/identity';
+export * as realname from './gen/kyc/realname/v1/realname';
+export * as photo from './gen/kyc/photo/v1/photo';

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './logger';
+export * from './config';
+export * from './metrics';
+export * from './shutdown';

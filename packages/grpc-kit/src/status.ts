@@ -1,0 +1,46 @@
+import { Metadata, ServiceError, status } from '@grpc/grpc-js';
+import { BUSINESS_ERROR_KINDS, ErrorKind, KycError } from '@kyc/core';
+
+const KIND_TO_STATUS: Record<ErrorKind, status> = {
+  invalid_argument: status.INVALID_ARGUMENT,
+  not_found: status.NOT_FOUND,
+  already_exists: status.ALREADY_EXISTS,
+  failed_precondition: status.FAILED_PRECONDITION,
+  permission_denied: status.PERMISSION_DENIED,
+  unauthenticated: status.UNAUTHENTICATED,
+  resource_exhausted: status.RESOURCE_EXHAUSTED,
+  unavailable: status.UNAVAILABLE,
+  internal: status.INTERNAL,
+};
+
+const STATUS_TO_KIND = new Map<status, ErrorKind>(
+  Object.entries(KIND_TO_STATUS).map(([kind, code]) => [code, kind as ErrorKind]),
+);
+
+export const ERROR_CODE_KEY = 'kyc-error-code';
+
+/** KycError -> gRPC status, with the stable code in trailing metadata. */
+export function toServiceError(err: unknown): Partial<ServiceError> {
+  const metadata = new Metadata();
+  if (err instanceof KycError) {
+    metadata.set(ERROR_CODE_KEY, err.code);
+    return { code: KIND_TO_STATUS[err.kind], details: err.message, metadata };
+  }
+  metadata.set(ERROR_CODE_KEY, 'KYC.INTERNAL');
+  return { code: status.INTERNAL, details: 'internal error', metadata };
+}
+
+/** gRPC status -> KycError on the client side, keeping the callee's stable code. */
+export function fromServiceError(err: ServiceError, callee: string): KycError {
+  const code = (err.metadata?.get(ERROR_CODE_KEY)[0] as string | undefined) ?? `KYC.GRPC.${status[err.code] ?? err.code}`;
+  const kind = STATUS_TO_KIND.get(err.code) ?? (err.code === status.DEADLINE_EXCEEDED ? 'unavailable' : 'internal');
+  return new KycError(code, `${callee}: ${err.details || err.message}`, {
+    kind,
+    retriable: kind === 'unavailable' || err.code === status.DEADLINE_EXCEEDED,
+    cause: err,
+  });
+}
+
+export function isBusinessError(err: unknown): boolean {
+  return err instanceof KycError && BUSINESS_ERROR_KINDS.has(err.kind);
+}

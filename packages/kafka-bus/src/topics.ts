@@ -1,0 +1,13 @@
+/**
+ * Topic families, one per event family and major version. Deployments (and tests) may prefix
+ * them to share a broker; every service resolves names through the same prefix.
+ */
+export const TOPICS = {
+  submission: 'kyc.submission.v1',
+  review: 'kyc.review.v1',
+  photo: 'kyc.photo.v1',
+} as const;
+
+export type TopicFamily = (typeof TOPICS)[keyof typeof TOPICS];
+
+export const dlqOf = (topic: string) => `${topic}.dlq`;

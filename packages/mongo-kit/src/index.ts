@@ -1,0 +1,4 @@
+export * from './connection';
+export * from './counter';
+export * from './outbox';
+export * from './processed-events';

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import { Logger } from '@kyc/core';
+
+/**
+ * Transactional outbox without multi-document transactions (FerretDB v1 and a standalone
+ * MongoDB have none): the event is pushed onto an `outbox` array inside the very document whose
+ * state changes, in the same single-document update. A relay then publishes pending records and
+ * removes them. A crash between "saved" and "published" therefore loses nothing; it can only
+ * publish twice, which consumers absorb by event id.
+ */
+export interface OutboxRecord {
+  eventId: string;
+  topic: string;
+  type: string;
+  key: string;
+  payload: Buffer;
+  correlationId: string;
+  causationId: string;
+  occurredAt: Date;
+}
+
+export const outboxSchemaFields = {
+  outbox: { type: [mongoose.Schema.Types.Mixed], default: [] },
+  outboxPending: { type: Boolean, default: false, index: true },
+};
+
+export function outboxRecord(input: Omit<OutboxRecord, 'eventId' | 'occurredAt'> & { eventId?: string }): OutboxRecord {
+  return { ...input, eventId: input.eventId ?? randomUUID(), occurredAt: new Date() };
+}
+
+/** Update operators that append records to a document's outbox; merge them into the state change. */
+export function pushOutbox(...records: OutboxRecord[]) {
+  return { $push: { outbox: { $each: records } }, $set: { outboxPending: true } };
+}
+
+export type OutboxPublisher = (record: OutboxRecord) => Promise<void>;
+
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly collection: mongoose.mongo.Collection<any>,
+    private readonly publish: OutboxPublisher,
+    private readonly logger: Logger,
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.drain()
+        .then(() => undefined)
+        .catch((err: Error) => this.logger.warn({ err: err.message }, 'outbox relay pass failed; will retry'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
+        });
+    };
+    tick();
+  }
+
+  /** Publishes every pending record once; returns how many were published. */
+  async drain(): Promise<number> {
+    let published = 0;
+    const docs = await this.collection.find({ outboxPending: true }).limit(100).toArray();
+    for (const doc of docs) {
+      const records = (doc.outbox ?? []) as OutboxRecord[];
+      for (const r of records) {
+        // Mongo hands Buffers back as Binary
+        const payload = Buffer.from((r.payload as any).buffer ?? r.payload);
+        await this.publish({ ...r, payload });
+        published++;
+      }
+      const ids = records.map((r) => r.eventId);
+      await this.collection.updateOne({ _id: doc._id }, { $pull: { outbox: { eventId: { $in: ids } } } as never });
+      await this.collection.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
+    }
+    return published;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}
