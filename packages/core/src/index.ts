@@ -3,3 +3,4 @@ export * from './logger';
 export * from './config';
 export * from './metrics';
 export * from './shutdown';
+export * from './config-fragments';

@@ -1,6 +1,6 @@
 import { CallOptions, Client, ClientUnaryCall, credentials, Metadata, ServiceError } from '@grpc/grpc-js';
 import CircuitBreaker from 'opossum';
-import { Logger } from '@kyc/core';
+import { Logger, unavailable } from '@kyc/core';
 import { fromServiceError, isBusinessError } from './status';
 
 export interface ResilientClientOptions {
@@ -57,7 +57,16 @@ export class ResilientClient<C extends Client> {
           err ? reject(fromServiceError(err, this.opts.name)) : resolve(res),
         );
       });
-    return (await this.breaker.fire(call)) as Res;
+    try {
+      return (await this.breaker.fire(call)) as Res;
+    } catch (err) {
+      // An open breaker or its backstop timeout means "callee unavailable": retriable, not a bug.
+      const code = (err as { code?: string }).code;
+      if (code === 'EOPENBREAKER' || code === 'ETIMEDOUT') {
+        throw unavailable(`KYC.GRPC.${code === 'EOPENBREAKER' ? 'BREAKER_OPEN' : 'TIMEOUT'}`, `${this.opts.name}: ${(err as Error).message}`, err);
+      }
+      throw err;
+    }
   }
 
   close(): void {

@@ -2,3 +2,4 @@ export * from './connection';
 export * from './counter';
 export * from './outbox';
 export * from './processed-events';
+export * from './bytes';

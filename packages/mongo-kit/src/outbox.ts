@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { Logger } from '@kyc/core';
+import { bytesOf } from './bytes';
 
 /**
  * Transactional outbox without multi-document transactions (FerretDB v1 and a standalone
@@ -68,9 +69,7 @@ export class OutboxRelay {
     for (const doc of docs) {
       const records = (doc.outbox ?? []) as OutboxRecord[];
       for (const r of records) {
-        // Mongo hands Buffers back as Binary
-        const payload = Buffer.from((r.payload as any).buffer ?? r.payload);
-        await this.publish({ ...r, payload });
+        await this.publish({ ...r, payload: bytesOf(r.payload) });
         published++;
       }
       const ids = records.map((r) => r.eventId);

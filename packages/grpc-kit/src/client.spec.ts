@@ -1,0 +1,53 @@
+import { invalidArgument, KycError, createLogger } from '@kyc/core';
+import { ResilientClient } from './client';
+
+const logger = createLogger('test', 'silent');
+
+/** A stand-in for a generated client method: answers through the grpc-js callback. */
+function fakeMethod(outcome: () => Error | null) {
+  return (_req: unknown, _md: unknown, _opts: unknown, cb: (err: any, res: any) => void) => {
+    const err = outcome();
+    setImmediate(() => cb(err, err ? null : { ok: true }));
+    return {} as never;
+  };
+}
+
+const grpcError = (code: number, details: string) => Object.assign(new Error(details), { code, details, metadata: undefined });
+
+describe('ResilientClient', () => {
+  it('when the callee keeps answering INVALID_ARGUMENT, then the breaker stays closed', async () => {
+    const client = new ResilientClient({ close() {} } as never, { name: 'callee', logger, breaker: { volumeThreshold: 2 } });
+    const method = fakeMethod(() => grpcError(3, 'bad id'));
+    for (let i = 0; i < 10; i++) {
+      await expect(client.unary(method as never, {})).rejects.toMatchObject({ kind: 'invalid_argument' });
+    }
+    expect(client.breaker.opened).toBe(false);
+    client.close();
+  });
+
+  it('when the callee keeps failing UNAVAILABLE, then the breaker opens and calls fail fast as retriable', async () => {
+    const client = new ResilientClient({ close() {} } as never, { name: 'callee', logger, breaker: { volumeThreshold: 2 } });
+    let calls = 0;
+    const method = fakeMethod(() => {
+      calls++;
+      return grpcError(14, 'connection refused');
+    });
+    for (let i = 0; i < 5; i++) await client.unary(method as never, {}).catch(() => undefined);
+    expect(client.breaker.opened).toBe(true);
+    const before = calls;
+    const err = await client.unary(method as never, {}).catch((e: KycError) => e);
+    expect(calls).toBe(before);
+    expect(err).toMatchObject({ code: 'KYC.GRPC.BREAKER_OPEN', retriable: true });
+    client.close();
+  });
+
+  it('when the callee answers, then the response comes back', async () => {
+    const client = new ResilientClient({ close() {} } as never, { name: 'callee', logger });
+    await expect(client.unary(fakeMethod(() => null) as never, {})).resolves.toEqual({ ok: true });
+    client.close();
+  });
+
+  it('a KycError survives the trip through gRPC status and back', () => {
+    expect(invalidArgument('X.Y', 'm').kind).toBe('invalid_argument');
+  });
+});

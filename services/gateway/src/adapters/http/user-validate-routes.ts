@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { NextFunction, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { review } from '@kyc/contracts';
+import { Logger } from '@kyc/core';
+import { DownstreamClients } from '../grpc/downstream-clients';
+import { SubmissionPublisher } from '../kafka/submission-publisher';
+import { Session, SessionRepository } from '../mongo/session-repository';
+import { replyUserValidate, USER_VALIDATE_RESULT as R } from './user-validate-envelope';
+
+const submitInfoBody = z.object({
+  user_sid: z.string().min(1).max(200),
+  name: z.string().min(1).max(64),
+  idcard_number: z.string().min(1).max(32),
+});
+
+const LOCKED_STATUSES = new Set([review.ReviewStatus.REVIEW_STATUS_PENDING, review.ReviewStatus.REVIEW_STATUS_APPROVED]);
+
+/** Seed 002: /user/validate/* — identity info and photos for manual review, authorized by user_sid. */
+export function userValidateRoutes(deps: {
+  sessions: SessionRepository;
+  clients: DownstreamClients;
+  publisher: SubmissionPublisher;
+  logger: Logger;
+}): Router {
+  const router = Router();
+  const { sessions, clients } = deps;
+
+  /** Resolves user_sid to a live session of a partner that may use this contract. */
+  const sessionOf = async (sid: unknown): Promise<Session | undefined> => {
+    if (typeof sid !== 'string' || sid === '') return undefined;
+    return sessions.resolve(sid);
+  };
+
+  router.post('/user/validate/submit_info/', async (req: Request, res: Response) => {
+    // The seed wraps fields in "data"; a flat body is accepted too.
+    const raw = (req.body && typeof req.body === 'object' && 'data' in req.body ? req.body.data : req.body) ?? {};
+    const parsed = submitInfoBody.safeParse(raw);
+    if (!parsed.success) return replyUserValidate(res, R.badRequest);
+    const session = await sessionOf(parsed.data.user_sid);
+    if (!session) return replyUserValidate(res, R.sessionNotFound);
+    const correlationId = (req.headers['x-correlation-id'] as string) || randomUUID();
+
+    const verdict = await clients.identityLookup.unary(
+      clients.identityLookup.raw.validateIdNumber,
+      { idNumber: parsed.data.idcard_number, name: parsed.data.name },
+      { correlationId },
+    );
+    if (!verdict.valid) return replyUserValidate(res, R.badRequest);
+
+    const current = await clients.realnamePattern.unary(
+      clients.realnamePattern.raw.getReviewCase,
+      { subjectId: session.subjectId },
+      { correlationId },
+    );
+    if (LOCKED_STATUSES.has(current.status)) return replyUserValidate(res, R.locked);
+
+    await deps.publisher.infoSubmitted({
+      subjectId: session.subjectId,
+      partnerId: session.partnerId,
+      name: parsed.data.name.trim(),
+      idcardNumber: parsed.data.idcard_number.trim().toUpperCase(),
+      correlationId,
+    });
+    replyUserValidate(res, R.ok);
+  });
+
+  router.get('/user/validate/fetch_info/', async (req: Request, res: Response) => {
+    if (typeof req.query.user_sid !== 'string' || req.query.user_sid === '') return replyUserValidate(res, R.badRequest);
+    const session = await sessionOf(req.query.user_sid);
+    if (!session) return replyUserValidate(res, R.sessionNotFound);
+    const [current, photos] = await Promise.all([
+      clients.realnamePattern.unary(clients.realnamePattern.raw.getReviewCase, { subjectId: session.subjectId }),
+      clients.photoStorage.unary(clients.photoStorage.raw.listPhotos, { subjectId: session.subjectId }),
+    ]);
+    const submitted = current.found && current.status !== review.ReviewStatus.REVIEW_STATUS_UNSPECIFIED;
+    replyUserValidate(res, R.ok, {
+      validate_photos_uploaded: photos.photos.map((p) => p.photoType).sort((a, b) => a - b),
+      validate_obj: {
+        id: current.found ? current.caseNumber : null,
+        idcard_number: submitted ? current.idcardNumber : null,
+        name: submitted ? current.name : null,
+        validate_status: submitted ? current.status : 0,
+        uid: session.uid,
+      },
+    });
+  });
+
+  // Anything unexpected on these routes answers in the contract's shape with result 500.
+  router.use('/user/validate', (err: Error, _req: Request, res: Response, _next: NextFunction) => {
+    deps.logger.error({ err: err.message }, 'user/validate request failed');
+    replyUserValidate(res, R.internal);
+  });
+  return router;
+}

@@ -1,0 +1,28 @@
+import { submission } from '@kyc/contracts';
+import { EventBus, TOPICS } from '@kyc/kafka-bus';
+import { PiiCipher } from '@kyc/pii-crypto';
+
+/**
+ * Publishes what users submit. Personal data cannot be replaced by an id here (the owner has not
+ * stored it yet), so it travels sealed under the master key and bound to the subject.
+ */
+export class SubmissionPublisher {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  async infoSubmitted(input: { subjectId: string; partnerId: string; name: string; idcardNumber: string; correlationId: string }) {
+    const sealedIdentity = this.cipher.sealString(
+      JSON.stringify({ name: input.name, idcard_number: input.idcardNumber }),
+      `submission:${input.subjectId}`,
+    );
+    const payload = submission.InfoSubmitted.encode({ subjectId: input.subjectId, partnerId: input.partnerId, sealedIdentity }).finish();
+    return this.bus.publish(TOPICS.submission, {
+      type: 'kyc.submission.v1.InfoSubmitted',
+      key: input.subjectId,
+      payload,
+      correlationId: input.correlationId,
+    });
+  }
+}

@@ -1,0 +1,9 @@
+import { listenConfig, loadConfig, mongoConfig } from '@kyc/core';
+
+export const identityLookupConfigSchema = {
+  ...listenConfig(50053, 9463),
+  mongo: mongoConfig('kyc_identity_lookup'),
+};
+
+export type IdentityLookupConfig = ReturnType<typeof loadIdentityLookupConfig>;
+export const loadIdentityLookupConfig = () => loadConfig(identityLookupConfigSchema);
