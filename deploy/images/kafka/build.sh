@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Builds the local Kafka 3.9.1 broker image with podman, without any registry:
+# Builds the local Kafka 3.9.1 broker image without any registry:
 #   1. base image $KYC_JRE_IMAGE (default localhost/kyc-jre:17-bookworm), made
 #      once with debootstrap (Debian bookworm minbase + openjdk-17-jre-headless)
-#      and `podman import`;
+#      and `podman import` (or docker import);
 #   2. Kafka's runtime jars from Maven Central (pom.xml, maven-dependency-plugin;
 #      Maven's own cache, ~/.m2, is reused);
-#   3. `podman build` of Containerfile FROM the base image.
+#   3. `podman build` (or docker build) of Containerfile FROM the base image.
 #
 # Usage: build.sh IMAGE[:TAG] [LABEL=VALUE ...]
-# Env:   KYC_JRE_IMAGE, DEBIAN_MIRROR (default http://deb.debian.org/debian)
+# Env:   KYC_CONTAINER_CLI (podman, the default, or docker), KYC_JRE_IMAGE,
+#        DEBIAN_MIRROR (default http://deb.debian.org/debian)
 set -euo pipefail
 
 IMAGE="${1:?usage: build.sh IMAGE[:TAG] [LABEL=VALUE ...]}"
@@ -33,13 +34,15 @@ need() {
   fi
 }
 
-need podman podman
+CLI="${KYC_CONTAINER_CLI:-podman}"
+if [[ "$CLI" == podman ]]; then need podman podman; else need "$CLI" docker.io; fi
+image_exists() { "$CLI" image inspect --format '{{.Id}}' "$1" >/dev/null 2>&1; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/kyc-kafka-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
 # 1. JRE base image -----------------------------------------------------------
-if podman image exists "$JRE_IMAGE"; then
+if image_exists "$JRE_IMAGE"; then
   say "base image $JRE_IMAGE exists"
 else
   need debootstrap debootstrap
@@ -51,7 +54,7 @@ else
   rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/* \
     "$ROOTFS"/usr/share/doc/* "$ROOTFS"/usr/share/man/* "$ROOTFS"/usr/share/locale/*
   say "importing $JRE_IMAGE ..."
-  tar -C "$ROOTFS" --numeric-owner -c . | podman import \
+  tar -C "$ROOTFS" --numeric-owner -c . | "$CLI" import \
     --change "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-$(dpkg --print-architecture)" \
     --change 'ENV LANG=C.UTF-8' \
     --change 'CMD ["/bin/bash"]' \
@@ -73,7 +76,7 @@ cp "$HERE/Containerfile" "$HERE/kafka-entrypoint.sh" "$HERE/server.properties" \
 # 3. Image -------------------------------------------------------------------
 label_args=()
 for l in "$@"; do label_args+=(--label "$l"); done
-say "podman build $IMAGE ..."
-podman build --build-arg JRE_IMAGE="$JRE_IMAGE" "${label_args[@]}" \
+say "$CLI build $IMAGE ..."
+"$CLI" build --build-arg JRE_IMAGE="$JRE_IMAGE" "${label_args[@]}" \
   -t "$IMAGE" -f "$CTX/Containerfile" "$CTX" >&2
 say "built $IMAGE"

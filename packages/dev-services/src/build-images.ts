@@ -1,0 +1,16 @@
+import { prepareEngine } from './engine';
+import { ensureDevImages, type ImageChoice, type ImageSelection } from './images';
+import { defaultLog, type Log } from './util';
+
+export type { ImageChoice, ImageSelection };
+
+/**
+ * Prepares the container engine and makes sure the images startDevServices()
+ * would run are available, building the local ones (deploy/images) if needed.
+ * Returns which images were selected.
+ */
+export async function ensureImages(opts: { log?: Log } = {}): Promise<ImageSelection> {
+  const log = opts.log ?? defaultLog;
+  const engine = await prepareEngine(log);
+  return ensureDevImages(engine, log);
+}

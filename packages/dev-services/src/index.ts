@@ -1,0 +1,3 @@
+export { startDevServices, type DevServices, type StartDevServicesOptions } from './services';
+export { ensureContainerEngine } from './engine';
+export { ensureImages, type ImageChoice, type ImageSelection } from './build-images';

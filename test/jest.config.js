@@ -1,0 +1,13 @@
+// Integration tests: Kafka and the MongoDB-wire server start once per run (global setup); each
+// test file starts its own platform with its own databases and topics.
+const preset = require('@kyc/jest-preset');
+
+module.exports = {
+  ...preset,
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/integration/**/*.test.ts'],
+  globalSetup: '<rootDir>/support/global-setup.ts',
+  globalTeardown: '<rootDir>/support/global-teardown.ts',
+  testTimeout: 120_000,
+  slowTestThreshold: 30,
+};

@@ -1,0 +1,14 @@
+import { startDevServices } from '@kyc/dev-services';
+
+/**
+ * Starts Kafka and the MongoDB-wire server once for the whole run. There is no skip path: without
+ * a container engine this throws and the run fails, saying what to install.
+ */
+export default async function globalSetup(): Promise<void> {
+  const t0 = Date.now();
+  const infra = await startDevServices({ log: (line) => process.stderr.write(`[dev-services] ${line}\n`) });
+  process.stderr.write(`[dev-services] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.env.KYC_TEST_KAFKA_BROKERS = infra.kafkaBrokers;
+  process.env.KYC_TEST_MONGO_URL = infra.mongoUrl;
+  (globalThis as { __kycInfra?: typeof infra }).__kycInfra = infra;
+}
