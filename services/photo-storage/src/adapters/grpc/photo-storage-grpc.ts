@@ -4,7 +4,7 @@ import { ServiceRegistration, unary } from '@kyc/grpc-kit';
 import { PhotoRepository } from '../mongo/photo-repository';
 
 export function photoStorageGrpc(deps: { photos: PhotoRepository; logger: Logger }): ServiceRegistration {
-  const implementation: photo.PhotoStorageServiceServer = {
+  const implementation: Pick<photo.PhotoStorageServiceServer, 'listPhotos'> = {
     listPhotos: unary(deps.logger, async (req: photo.ListPhotosRequest) => {
       if (!req.subjectId) throw invalidArgument('KYC.REQUEST.SUBJECT_REQUIRED', 'subject_id is required');
       const docs = await deps.photos.list(req.subjectId);
@@ -14,6 +14,8 @@ export function photoStorageGrpc(deps: { photos: PhotoRepository; logger: Logger
           photoNumber: d.photoNumber,
           contentType: d.contentType,
           sizeBytes: d.sizeBytes,
+          width: 0,
+          height: 0,
         })),
       };
     }),

@@ -4,7 +4,7 @@ import { ServiceRegistration, unary } from '@kyc/grpc-kit';
 import { ReviewCaseRepository } from '../mongo/review-case-repository';
 
 export function realnamePatternGrpc(deps: { cases: ReviewCaseRepository; logger: Logger }): ServiceRegistration {
-  const implementation: realname.RealnamePatternServiceServer = {
+  const implementation: Pick<realname.RealnamePatternServiceServer, 'getReviewCase'> = {
     getReviewCase: unary(deps.logger, async (req: realname.GetReviewCaseRequest) => {
       if (!req.subjectId) throw invalidArgument('KYC.REQUEST.SUBJECT_REQUIRED', 'subject_id is required');
       const c = await deps.cases.find(req.subjectId);

@@ -11,7 +11,11 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type ClientWritableStream,
+  type handleClientStreamingCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -29,13 +33,51 @@ export interface ListPhotosRequest {
 
 export interface PhotoSummary {
   photoType: number;
+  /** Numeric id shown to partners as photo_id. */
   photoNumber: number;
+  /** Sniffed from the content, never taken from the client. */
   contentType: string;
   sizeBytes: number;
+  width: number;
+  height: number;
 }
 
 export interface ListPhotosResponse {
   photos: PhotoSummary[];
+}
+
+export interface UploadPhotoMetadata {
+  subjectId: string;
+  partnerId: string;
+  photoType: number;
+  correlationId: string;
+}
+
+export interface UploadPhotoRequest {
+  metadata?: UploadPhotoMetadata | undefined;
+  chunk?: Buffer | undefined;
+}
+
+export interface UploadPhotoResponse {
+  photo: PhotoSummary | undefined;
+}
+
+export interface DownloadPhotoRequest {
+  subjectId: string;
+  photoType: number;
+}
+
+export interface DownloadPhotoResponse {
+  metadata?: PhotoSummary | undefined;
+  chunk?: Buffer | undefined;
+}
+
+export interface DeletePhotoRequest {
+  subjectId: string;
+  photoType: number;
+}
+
+export interface DeletePhotoResponse {
 }
 
 function createBaseListPhotosRequest(): ListPhotosRequest {
@@ -112,7 +154,7 @@ export const ListPhotosRequest: MessageFns<ListPhotosRequest> = {
 };
 
 function createBasePhotoSummary(): PhotoSummary {
-  return { photoType: 0, photoNumber: 0, contentType: "", sizeBytes: 0 };
+  return { photoType: 0, photoNumber: 0, contentType: "", sizeBytes: 0, width: 0, height: 0 };
 }
 
 export const PhotoSummary: MessageFns<PhotoSummary> = {
@@ -128,6 +170,12 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
     }
     if (message.sizeBytes !== 0) {
       writer.uint32(32).int64(message.sizeBytes);
+    }
+    if (message.width !== 0) {
+      writer.uint32(40).int32(message.width);
+    }
+    if (message.height !== 0) {
+      writer.uint32(48).int32(message.height);
     }
     return writer;
   },
@@ -177,6 +225,22 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
             message.sizeBytes = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.width = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.height = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -211,6 +275,8 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
         : isSet(object.size_bytes)
         ? globalThis.Number(object.size_bytes)
         : 0,
+      width: isSet(object.width) ? globalThis.Number(object.width) : 0,
+      height: isSet(object.height) ? globalThis.Number(object.height) : 0,
     };
   },
 
@@ -228,6 +294,12 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
     if (message.sizeBytes !== 0) {
       obj.sizeBytes = Math.round(message.sizeBytes);
     }
+    if (message.width !== 0) {
+      obj.width = Math.round(message.width);
+    }
+    if (message.height !== 0) {
+      obj.height = Math.round(message.height);
+    }
     return obj;
   },
 
@@ -240,6 +312,8 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
     message.photoNumber = object.photoNumber ?? 0;
     message.contentType = object.contentType ?? "";
     message.sizeBytes = object.sizeBytes ?? 0;
+    message.width = object.width ?? 0;
+    message.height = object.height ?? 0;
     return message;
   },
 };
@@ -313,7 +387,624 @@ export const ListPhotosResponse: MessageFns<ListPhotosResponse> = {
   },
 };
 
-/** photo-storage owns evidence bytes, encrypted at rest. */
+function createBaseUploadPhotoMetadata(): UploadPhotoMetadata {
+  return { subjectId: "", partnerId: "", photoType: 0, correlationId: "" };
+}
+
+export const UploadPhotoMetadata: MessageFns<UploadPhotoMetadata> = {
+  encode(message: UploadPhotoMetadata, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.photoType !== 0) {
+      writer.uint32(24).int32(message.photoType);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(34).string(message.correlationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadPhotoMetadata {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadPhotoMetadata();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.photoType = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadPhotoMetadata {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      photoType: isSet(object.photoType)
+        ? globalThis.Number(object.photoType)
+        : isSet(object.photo_type)
+        ? globalThis.Number(object.photo_type)
+        : 0,
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: UploadPhotoMetadata): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.photoType !== 0) {
+      obj.photoType = Math.round(message.photoType);
+    }
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadPhotoMetadata>, I>>(base?: I): UploadPhotoMetadata {
+    return UploadPhotoMetadata.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadPhotoMetadata>, I>>(object: I): UploadPhotoMetadata {
+    const message = createBaseUploadPhotoMetadata();
+    message.subjectId = object.subjectId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.photoType = object.photoType ?? 0;
+    message.correlationId = object.correlationId ?? "";
+    return message;
+  },
+};
+
+function createBaseUploadPhotoRequest(): UploadPhotoRequest {
+  return { metadata: undefined, chunk: undefined };
+}
+
+export const UploadPhotoRequest: MessageFns<UploadPhotoRequest> = {
+  encode(message: UploadPhotoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metadata !== undefined) {
+      UploadPhotoMetadata.encode(message.metadata, writer.uint32(10).fork()).join();
+    }
+    if (message.chunk !== undefined) {
+      writer.uint32(18).bytes(message.chunk);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadPhotoRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadPhotoRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metadata = UploadPhotoMetadata.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.chunk = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadPhotoRequest {
+    return {
+      metadata: isSet(object.metadata) ? UploadPhotoMetadata.fromJSON(object.metadata) : undefined,
+      chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : undefined,
+    };
+  },
+
+  toJSON(message: UploadPhotoRequest): unknown {
+    const obj: any = {};
+    if (message.metadata !== undefined) {
+      obj.metadata = UploadPhotoMetadata.toJSON(message.metadata);
+    }
+    if (message.chunk !== undefined) {
+      obj.chunk = base64FromBytes(message.chunk);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadPhotoRequest>, I>>(base?: I): UploadPhotoRequest {
+    return UploadPhotoRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadPhotoRequest>, I>>(object: I): UploadPhotoRequest {
+    const message = createBaseUploadPhotoRequest();
+    message.metadata = (object.metadata !== undefined && object.metadata !== null)
+      ? UploadPhotoMetadata.fromPartial(object.metadata)
+      : undefined;
+    message.chunk = object.chunk ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUploadPhotoResponse(): UploadPhotoResponse {
+  return { photo: undefined };
+}
+
+export const UploadPhotoResponse: MessageFns<UploadPhotoResponse> = {
+  encode(message: UploadPhotoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.photo !== undefined) {
+      PhotoSummary.encode(message.photo, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadPhotoResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadPhotoResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.photo = PhotoSummary.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadPhotoResponse {
+    return { photo: isSet(object.photo) ? PhotoSummary.fromJSON(object.photo) : undefined };
+  },
+
+  toJSON(message: UploadPhotoResponse): unknown {
+    const obj: any = {};
+    if (message.photo !== undefined) {
+      obj.photo = PhotoSummary.toJSON(message.photo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadPhotoResponse>, I>>(base?: I): UploadPhotoResponse {
+    return UploadPhotoResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadPhotoResponse>, I>>(object: I): UploadPhotoResponse {
+    const message = createBaseUploadPhotoResponse();
+    message.photo = (object.photo !== undefined && object.photo !== null)
+      ? PhotoSummary.fromPartial(object.photo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDownloadPhotoRequest(): DownloadPhotoRequest {
+  return { subjectId: "", photoType: 0 };
+}
+
+export const DownloadPhotoRequest: MessageFns<DownloadPhotoRequest> = {
+  encode(message: DownloadPhotoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.photoType !== 0) {
+      writer.uint32(16).int32(message.photoType);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadPhotoRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadPhotoRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.photoType = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadPhotoRequest {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      photoType: isSet(object.photoType)
+        ? globalThis.Number(object.photoType)
+        : isSet(object.photo_type)
+        ? globalThis.Number(object.photo_type)
+        : 0,
+    };
+  },
+
+  toJSON(message: DownloadPhotoRequest): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.photoType !== 0) {
+      obj.photoType = Math.round(message.photoType);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DownloadPhotoRequest>, I>>(base?: I): DownloadPhotoRequest {
+    return DownloadPhotoRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadPhotoRequest>, I>>(object: I): DownloadPhotoRequest {
+    const message = createBaseDownloadPhotoRequest();
+    message.subjectId = object.subjectId ?? "";
+    message.photoType = object.photoType ?? 0;
+    return message;
+  },
+};
+
+function createBaseDownloadPhotoResponse(): DownloadPhotoResponse {
+  return { metadata: undefined, chunk: undefined };
+}
+
+export const DownloadPhotoResponse: MessageFns<DownloadPhotoResponse> = {
+  encode(message: DownloadPhotoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metadata !== undefined) {
+      PhotoSummary.encode(message.metadata, writer.uint32(10).fork()).join();
+    }
+    if (message.chunk !== undefined) {
+      writer.uint32(18).bytes(message.chunk);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadPhotoResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadPhotoResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metadata = PhotoSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.chunk = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadPhotoResponse {
+    return {
+      metadata: isSet(object.metadata) ? PhotoSummary.fromJSON(object.metadata) : undefined,
+      chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : undefined,
+    };
+  },
+
+  toJSON(message: DownloadPhotoResponse): unknown {
+    const obj: any = {};
+    if (message.metadata !== undefined) {
+      obj.metadata = PhotoSummary.toJSON(message.metadata);
+    }
+    if (message.chunk !== undefined) {
+      obj.chunk = base64FromBytes(message.chunk);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DownloadPhotoResponse>, I>>(base?: I): DownloadPhotoResponse {
+    return DownloadPhotoResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadPhotoResponse>, I>>(object: I): DownloadPhotoResponse {
+    const message = createBaseDownloadPhotoResponse();
+    message.metadata = (object.metadata !== undefined && object.metadata !== null)
+      ? PhotoSummary.fromPartial(object.metadata)
+      : undefined;
+    message.chunk = object.chunk ?? undefined;
+    return message;
+  },
+};
+
+function createBaseDeletePhotoRequest(): DeletePhotoRequest {
+  return { subjectId: "", photoType: 0 };
+}
+
+export const DeletePhotoRequest: MessageFns<DeletePhotoRequest> = {
+  encode(message: DeletePhotoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.photoType !== 0) {
+      writer.uint32(16).int32(message.photoType);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeletePhotoRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeletePhotoRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.photoType = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeletePhotoRequest {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      photoType: isSet(object.photoType)
+        ? globalThis.Number(object.photoType)
+        : isSet(object.photo_type)
+        ? globalThis.Number(object.photo_type)
+        : 0,
+    };
+  },
+
+  toJSON(message: DeletePhotoRequest): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.photoType !== 0) {
+      obj.photoType = Math.round(message.photoType);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeletePhotoRequest>, I>>(base?: I): DeletePhotoRequest {
+    return DeletePhotoRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeletePhotoRequest>, I>>(object: I): DeletePhotoRequest {
+    const message = createBaseDeletePhotoRequest();
+    message.subjectId = object.subjectId ?? "";
+    message.photoType = object.photoType ?? 0;
+    return message;
+  },
+};
+
+function createBaseDeletePhotoResponse(): DeletePhotoResponse {
+  return {};
+}
+
+export const DeletePhotoResponse: MessageFns<DeletePhotoResponse> = {
+  encode(_: DeletePhotoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeletePhotoResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeletePhotoResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeletePhotoResponse {
+    return {};
+  },
+
+  toJSON(_: DeletePhotoResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeletePhotoResponse>, I>>(base?: I): DeletePhotoResponse {
+    return DeletePhotoResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeletePhotoResponse>, I>>(_: I): DeletePhotoResponse {
+    const message = createBaseDeletePhotoResponse();
+    return message;
+  },
+};
+
+/**
+ * photo-storage owns evidence bytes, encrypted at rest. Bytes move over gRPC streams only,
+ * never through Kafka.
+ */
 export type PhotoStorageServiceService = typeof PhotoStorageServiceService;
 export const PhotoStorageServiceService = {
   /** Lists which photo types a subject has uploaded. */
@@ -326,11 +1017,58 @@ export const PhotoStorageServiceService = {
     responseSerialize: (value: ListPhotosResponse): Buffer => Buffer.from(ListPhotosResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListPhotosResponse => ListPhotosResponse.decode(value),
   },
+  /**
+   * Client stream: the first message carries metadata, every later one a chunk of the image.
+   * Replaces an earlier photo of the same type. Fails INVALID_ARGUMENT (KYC.PHOTO.*) for a
+   * non-image, truncated image, absurd dimensions or too many bytes; FAILED_PRECONDITION
+   * (KYC.PHOTO.LOCKED) once the subject's case is submitted.
+   */
+  uploadPhoto: {
+    path: "/kyc.photo.v1.PhotoStorageService/UploadPhoto" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: UploadPhotoRequest): Buffer => Buffer.from(UploadPhotoRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UploadPhotoRequest => UploadPhotoRequest.decode(value),
+    responseSerialize: (value: UploadPhotoResponse): Buffer => Buffer.from(UploadPhotoResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UploadPhotoResponse => UploadPhotoResponse.decode(value),
+  },
+  /** Server stream: the first message carries metadata, every later one a chunk of the decrypted image. */
+  downloadPhoto: {
+    path: "/kyc.photo.v1.PhotoStorageService/DownloadPhoto" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: DownloadPhotoRequest): Buffer => Buffer.from(DownloadPhotoRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DownloadPhotoRequest => DownloadPhotoRequest.decode(value),
+    responseSerialize: (value: DownloadPhotoResponse): Buffer =>
+      Buffer.from(DownloadPhotoResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DownloadPhotoResponse => DownloadPhotoResponse.decode(value),
+  },
+  /** Deletes one photo; FAILED_PRECONDITION (KYC.PHOTO.LOCKED) once the case is submitted. */
+  deletePhoto: {
+    path: "/kyc.photo.v1.PhotoStorageService/DeletePhoto" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeletePhotoRequest): Buffer => Buffer.from(DeletePhotoRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeletePhotoRequest => DeletePhotoRequest.decode(value),
+    responseSerialize: (value: DeletePhotoResponse): Buffer => Buffer.from(DeletePhotoResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeletePhotoResponse => DeletePhotoResponse.decode(value),
+  },
 } as const;
 
 export interface PhotoStorageServiceServer extends UntypedServiceImplementation {
   /** Lists which photo types a subject has uploaded. */
   listPhotos: handleUnaryCall<ListPhotosRequest, ListPhotosResponse>;
+  /**
+   * Client stream: the first message carries metadata, every later one a chunk of the image.
+   * Replaces an earlier photo of the same type. Fails INVALID_ARGUMENT (KYC.PHOTO.*) for a
+   * non-image, truncated image, absurd dimensions or too many bytes; FAILED_PRECONDITION
+   * (KYC.PHOTO.LOCKED) once the subject's case is submitted.
+   */
+  uploadPhoto: handleClientStreamingCall<UploadPhotoRequest, UploadPhotoResponse>;
+  /** Server stream: the first message carries metadata, every later one a chunk of the decrypted image. */
+  downloadPhoto: handleServerStreamingCall<DownloadPhotoRequest, DownloadPhotoResponse>;
+  /** Deletes one photo; FAILED_PRECONDITION (KYC.PHOTO.LOCKED) once the case is submitted. */
+  deletePhoto: handleUnaryCall<DeletePhotoRequest, DeletePhotoResponse>;
 }
 
 export interface PhotoStorageServiceClient extends Client {
@@ -350,6 +1088,54 @@ export interface PhotoStorageServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListPhotosResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Client stream: the first message carries metadata, every later one a chunk of the image.
+   * Replaces an earlier photo of the same type. Fails INVALID_ARGUMENT (KYC.PHOTO.*) for a
+   * non-image, truncated image, absurd dimensions or too many bytes; FAILED_PRECONDITION
+   * (KYC.PHOTO.LOCKED) once the subject's case is submitted.
+   */
+  uploadPhoto(
+    callback: (error: ServiceError | null, response: UploadPhotoResponse) => void,
+  ): ClientWritableStream<UploadPhotoRequest>;
+  uploadPhoto(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UploadPhotoResponse) => void,
+  ): ClientWritableStream<UploadPhotoRequest>;
+  uploadPhoto(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadPhotoResponse) => void,
+  ): ClientWritableStream<UploadPhotoRequest>;
+  uploadPhoto(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadPhotoResponse) => void,
+  ): ClientWritableStream<UploadPhotoRequest>;
+  /** Server stream: the first message carries metadata, every later one a chunk of the decrypted image. */
+  downloadPhoto(
+    request: DownloadPhotoRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DownloadPhotoResponse>;
+  downloadPhoto(
+    request: DownloadPhotoRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DownloadPhotoResponse>;
+  /** Deletes one photo; FAILED_PRECONDITION (KYC.PHOTO.LOCKED) once the case is submitted. */
+  deletePhoto(
+    request: DeletePhotoRequest,
+    callback: (error: ServiceError | null, response: DeletePhotoResponse) => void,
+  ): ClientUnaryCall;
+  deletePhoto(
+    request: DeletePhotoRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeletePhotoResponse) => void,
+  ): ClientUnaryCall;
+  deletePhoto(
+    request: DeletePhotoRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeletePhotoResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const PhotoStorageServiceClient = makeGenericClientConstructor(
@@ -360,6 +1146,14 @@ export const PhotoStorageServiceClient = makeGenericClientConstructor(
   service: typeof PhotoStorageServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { ReviewStatus, reviewStatusFromJSON, reviewStatusToJSON } from "../../review/v1/review";
 
 export const protobufPackage = "kyc.realname.v1";
@@ -37,6 +38,54 @@ export interface GetReviewCaseResponse {
   status: ReviewStatus;
   rejectReason: string;
   caseId: string;
+}
+
+export interface CaseSummary {
+  caseId: string;
+  caseNumber: number;
+  subjectId: string;
+  partnerId: string;
+  status: ReviewStatus;
+  submittedAt:
+    | Date
+    | undefined;
+  /** Increments with every submission of the same case (resubmission after rejection). */
+  round: number;
+}
+
+export interface ListPendingCasesRequest {
+  limit: number;
+}
+
+export interface ListPendingCasesResponse {
+  cases: CaseSummary[];
+}
+
+export interface GetCaseForReviewRequest {
+  caseId: string;
+}
+
+export interface GetCaseForReviewResponse {
+  summary: CaseSummary | undefined;
+  name: string;
+  idcardNumber: string;
+  rejectReason: string;
+}
+
+export interface DecideCaseRequest {
+  caseId: string;
+  /** REVIEW_STATUS_APPROVED or REVIEW_STATUS_REJECTED. */
+  decision: ReviewStatus;
+  /** Required when rejecting; shown to the subject's partner. */
+  reason: string;
+  reviewerId: string;
+  /** The round the reviewer looked at; a decision on a stale round fails. */
+  round: number;
+  correlationId: string;
+}
+
+export interface DecideCaseResponse {
+  summary: CaseSummary | undefined;
 }
 
 function createBaseGetReviewCaseRequest(): GetReviewCaseRequest {
@@ -293,10 +342,761 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
   },
 };
 
+function createBaseCaseSummary(): CaseSummary {
+  return { caseId: "", caseNumber: 0, subjectId: "", partnerId: "", status: 0, submittedAt: undefined, round: 0 };
+}
+
+export const CaseSummary: MessageFns<CaseSummary> = {
+  encode(message: CaseSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.caseNumber !== 0) {
+      writer.uint32(16).int64(message.caseNumber);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(26).string(message.subjectId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(34).string(message.partnerId);
+    }
+    if (message.status !== 0) {
+      writer.uint32(40).int32(message.status);
+    }
+    if (message.submittedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.submittedAt), writer.uint32(50).fork()).join();
+    }
+    if (message.round !== 0) {
+      writer.uint32(56).int32(message.round);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CaseSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCaseSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.caseNumber = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.submittedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.round = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CaseSummary {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      caseNumber: isSet(object.caseNumber)
+        ? globalThis.Number(object.caseNumber)
+        : isSet(object.case_number)
+        ? globalThis.Number(object.case_number)
+        : 0,
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      status: isSet(object.status) ? reviewStatusFromJSON(object.status) : 0,
+      submittedAt: isSet(object.submittedAt)
+        ? fromJsonTimestamp(object.submittedAt)
+        : isSet(object.submitted_at)
+        ? fromJsonTimestamp(object.submitted_at)
+        : undefined,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+    };
+  },
+
+  toJSON(message: CaseSummary): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.caseNumber !== 0) {
+      obj.caseNumber = Math.round(message.caseNumber);
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.status !== 0) {
+      obj.status = reviewStatusToJSON(message.status);
+    }
+    if (message.submittedAt !== undefined) {
+      obj.submittedAt = message.submittedAt.toISOString();
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CaseSummary>, I>>(base?: I): CaseSummary {
+    return CaseSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CaseSummary>, I>>(object: I): CaseSummary {
+    const message = createBaseCaseSummary();
+    message.caseId = object.caseId ?? "";
+    message.caseNumber = object.caseNumber ?? 0;
+    message.subjectId = object.subjectId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.status = object.status ?? 0;
+    message.submittedAt = object.submittedAt ?? undefined;
+    message.round = object.round ?? 0;
+    return message;
+  },
+};
+
+function createBaseListPendingCasesRequest(): ListPendingCasesRequest {
+  return { limit: 0 };
+}
+
+export const ListPendingCasesRequest: MessageFns<ListPendingCasesRequest> = {
+  encode(message: ListPendingCasesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.limit !== 0) {
+      writer.uint32(8).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPendingCasesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPendingCasesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPendingCasesRequest {
+    return { limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0 };
+  },
+
+  toJSON(message: ListPendingCasesRequest): unknown {
+    const obj: any = {};
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPendingCasesRequest>, I>>(base?: I): ListPendingCasesRequest {
+    return ListPendingCasesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPendingCasesRequest>, I>>(object: I): ListPendingCasesRequest {
+    const message = createBaseListPendingCasesRequest();
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseListPendingCasesResponse(): ListPendingCasesResponse {
+  return { cases: [] };
+}
+
+export const ListPendingCasesResponse: MessageFns<ListPendingCasesResponse> = {
+  encode(message: ListPendingCasesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.cases) {
+      CaseSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPendingCasesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPendingCasesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cases.push(CaseSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPendingCasesResponse {
+    return {
+      cases: globalThis.Array.isArray(object?.cases) ? object.cases.map((e: any) => CaseSummary.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListPendingCasesResponse): unknown {
+    const obj: any = {};
+    if (message.cases?.length) {
+      obj.cases = message.cases.map((e) => CaseSummary.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPendingCasesResponse>, I>>(base?: I): ListPendingCasesResponse {
+    return ListPendingCasesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPendingCasesResponse>, I>>(object: I): ListPendingCasesResponse {
+    const message = createBaseListPendingCasesResponse();
+    message.cases = object.cases?.map((e) => CaseSummary.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetCaseForReviewRequest(): GetCaseForReviewRequest {
+  return { caseId: "" };
+}
+
+export const GetCaseForReviewRequest: MessageFns<GetCaseForReviewRequest> = {
+  encode(message: GetCaseForReviewRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCaseForReviewRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCaseForReviewRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCaseForReviewRequest {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetCaseForReviewRequest): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCaseForReviewRequest>, I>>(base?: I): GetCaseForReviewRequest {
+    return GetCaseForReviewRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCaseForReviewRequest>, I>>(object: I): GetCaseForReviewRequest {
+    const message = createBaseGetCaseForReviewRequest();
+    message.caseId = object.caseId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCaseForReviewResponse(): GetCaseForReviewResponse {
+  return { summary: undefined, name: "", idcardNumber: "", rejectReason: "" };
+}
+
+export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
+  encode(message: GetCaseForReviewResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.summary !== undefined) {
+      CaseSummary.encode(message.summary, writer.uint32(10).fork()).join();
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.idcardNumber !== "") {
+      writer.uint32(26).string(message.idcardNumber);
+    }
+    if (message.rejectReason !== "") {
+      writer.uint32(34).string(message.rejectReason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCaseForReviewResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCaseForReviewResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.summary = CaseSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.idcardNumber = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.rejectReason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCaseForReviewResponse {
+    return {
+      summary: isSet(object.summary) ? CaseSummary.fromJSON(object.summary) : undefined,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      idcardNumber: isSet(object.idcardNumber)
+        ? globalThis.String(object.idcardNumber)
+        : isSet(object.idcard_number)
+        ? globalThis.String(object.idcard_number)
+        : "",
+      rejectReason: isSet(object.rejectReason)
+        ? globalThis.String(object.rejectReason)
+        : isSet(object.reject_reason)
+        ? globalThis.String(object.reject_reason)
+        : "",
+    };
+  },
+
+  toJSON(message: GetCaseForReviewResponse): unknown {
+    const obj: any = {};
+    if (message.summary !== undefined) {
+      obj.summary = CaseSummary.toJSON(message.summary);
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.idcardNumber !== "") {
+      obj.idcardNumber = message.idcardNumber;
+    }
+    if (message.rejectReason !== "") {
+      obj.rejectReason = message.rejectReason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCaseForReviewResponse>, I>>(base?: I): GetCaseForReviewResponse {
+    return GetCaseForReviewResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCaseForReviewResponse>, I>>(object: I): GetCaseForReviewResponse {
+    const message = createBaseGetCaseForReviewResponse();
+    message.summary = (object.summary !== undefined && object.summary !== null)
+      ? CaseSummary.fromPartial(object.summary)
+      : undefined;
+    message.name = object.name ?? "";
+    message.idcardNumber = object.idcardNumber ?? "";
+    message.rejectReason = object.rejectReason ?? "";
+    return message;
+  },
+};
+
+function createBaseDecideCaseRequest(): DecideCaseRequest {
+  return { caseId: "", decision: 0, reason: "", reviewerId: "", round: 0, correlationId: "" };
+}
+
+export const DecideCaseRequest: MessageFns<DecideCaseRequest> = {
+  encode(message: DecideCaseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.decision !== 0) {
+      writer.uint32(16).int32(message.decision);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.reviewerId !== "") {
+      writer.uint32(34).string(message.reviewerId);
+    }
+    if (message.round !== 0) {
+      writer.uint32(40).int32(message.round);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(50).string(message.correlationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DecideCaseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecideCaseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.decision = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reviewerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.round = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DecideCaseRequest {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      decision: isSet(object.decision) ? reviewStatusFromJSON(object.decision) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      reviewerId: isSet(object.reviewerId)
+        ? globalThis.String(object.reviewerId)
+        : isSet(object.reviewer_id)
+        ? globalThis.String(object.reviewer_id)
+        : "",
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DecideCaseRequest): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.decision !== 0) {
+      obj.decision = reviewStatusToJSON(message.decision);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.reviewerId !== "") {
+      obj.reviewerId = message.reviewerId;
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DecideCaseRequest>, I>>(base?: I): DecideCaseRequest {
+    return DecideCaseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DecideCaseRequest>, I>>(object: I): DecideCaseRequest {
+    const message = createBaseDecideCaseRequest();
+    message.caseId = object.caseId ?? "";
+    message.decision = object.decision ?? 0;
+    message.reason = object.reason ?? "";
+    message.reviewerId = object.reviewerId ?? "";
+    message.round = object.round ?? 0;
+    message.correlationId = object.correlationId ?? "";
+    return message;
+  },
+};
+
+function createBaseDecideCaseResponse(): DecideCaseResponse {
+  return { summary: undefined };
+}
+
+export const DecideCaseResponse: MessageFns<DecideCaseResponse> = {
+  encode(message: DecideCaseResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.summary !== undefined) {
+      CaseSummary.encode(message.summary, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DecideCaseResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecideCaseResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.summary = CaseSummary.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DecideCaseResponse {
+    return { summary: isSet(object.summary) ? CaseSummary.fromJSON(object.summary) : undefined };
+  },
+
+  toJSON(message: DecideCaseResponse): unknown {
+    const obj: any = {};
+    if (message.summary !== undefined) {
+      obj.summary = CaseSummary.toJSON(message.summary);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DecideCaseResponse>, I>>(base?: I): DecideCaseResponse {
+    return DecideCaseResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DecideCaseResponse>, I>>(object: I): DecideCaseResponse {
+    const message = createBaseDecideCaseResponse();
+    message.summary = (object.summary !== undefined && object.summary !== null)
+      ? CaseSummary.fromPartial(object.summary)
+      : undefined;
+    return message;
+  },
+};
+
 /** realname-pattern owns "how a person proves it": review cases and their decisions. */
 export type RealnamePatternServiceService = typeof RealnamePatternServiceService;
 export const RealnamePatternServiceService = {
-  /** The subject's current review case; a first-time subject gets status UNSPECIFIED and found=false. */
+  /** The subject's current review case; a first-time subject gets found=false. */
   getReviewCase: {
     path: "/kyc.realname.v1.RealnamePatternService/GetReviewCase" as const,
     requestStream: false as const,
@@ -307,15 +1107,61 @@ export const RealnamePatternServiceService = {
       Buffer.from(GetReviewCaseResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetReviewCaseResponse => GetReviewCaseResponse.decode(value),
   },
+  /** Pending cases, oldest submission first. */
+  listPendingCases: {
+    path: "/kyc.realname.v1.RealnamePatternService/ListPendingCases" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPendingCasesRequest): Buffer =>
+      Buffer.from(ListPendingCasesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPendingCasesRequest => ListPendingCasesRequest.decode(value),
+    responseSerialize: (value: ListPendingCasesResponse): Buffer =>
+      Buffer.from(ListPendingCasesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPendingCasesResponse => ListPendingCasesResponse.decode(value),
+  },
+  /** One case with the submitted identity, for a reviewer. */
+  getCaseForReview: {
+    path: "/kyc.realname.v1.RealnamePatternService/GetCaseForReview" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCaseForReviewRequest): Buffer =>
+      Buffer.from(GetCaseForReviewRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCaseForReviewRequest => GetCaseForReviewRequest.decode(value),
+    responseSerialize: (value: GetCaseForReviewResponse): Buffer =>
+      Buffer.from(GetCaseForReviewResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCaseForReviewResponse => GetCaseForReviewResponse.decode(value),
+  },
+  /**
+   * Approves or rejects a pending case. Exactly one of several concurrent decisions wins; the
+   * others fail FAILED_PRECONDITION (KYC.REVIEW.ALREADY_DECIDED).
+   */
+  decideCase: {
+    path: "/kyc.realname.v1.RealnamePatternService/DecideCase" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DecideCaseRequest): Buffer => Buffer.from(DecideCaseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DecideCaseRequest => DecideCaseRequest.decode(value),
+    responseSerialize: (value: DecideCaseResponse): Buffer => Buffer.from(DecideCaseResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DecideCaseResponse => DecideCaseResponse.decode(value),
+  },
 } as const;
 
 export interface RealnamePatternServiceServer extends UntypedServiceImplementation {
-  /** The subject's current review case; a first-time subject gets status UNSPECIFIED and found=false. */
+  /** The subject's current review case; a first-time subject gets found=false. */
   getReviewCase: handleUnaryCall<GetReviewCaseRequest, GetReviewCaseResponse>;
+  /** Pending cases, oldest submission first. */
+  listPendingCases: handleUnaryCall<ListPendingCasesRequest, ListPendingCasesResponse>;
+  /** One case with the submitted identity, for a reviewer. */
+  getCaseForReview: handleUnaryCall<GetCaseForReviewRequest, GetCaseForReviewResponse>;
+  /**
+   * Approves or rejects a pending case. Exactly one of several concurrent decisions wins; the
+   * others fail FAILED_PRECONDITION (KYC.REVIEW.ALREADY_DECIDED).
+   */
+  decideCase: handleUnaryCall<DecideCaseRequest, DecideCaseResponse>;
 }
 
 export interface RealnamePatternServiceClient extends Client {
-  /** The subject's current review case; a first-time subject gets status UNSPECIFIED and found=false. */
+  /** The subject's current review case; a first-time subject gets found=false. */
   getReviewCase(
     request: GetReviewCaseRequest,
     callback: (error: ServiceError | null, response: GetReviewCaseResponse) => void,
@@ -330,6 +1176,57 @@ export interface RealnamePatternServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetReviewCaseResponse) => void,
+  ): ClientUnaryCall;
+  /** Pending cases, oldest submission first. */
+  listPendingCases(
+    request: ListPendingCasesRequest,
+    callback: (error: ServiceError | null, response: ListPendingCasesResponse) => void,
+  ): ClientUnaryCall;
+  listPendingCases(
+    request: ListPendingCasesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPendingCasesResponse) => void,
+  ): ClientUnaryCall;
+  listPendingCases(
+    request: ListPendingCasesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPendingCasesResponse) => void,
+  ): ClientUnaryCall;
+  /** One case with the submitted identity, for a reviewer. */
+  getCaseForReview(
+    request: GetCaseForReviewRequest,
+    callback: (error: ServiceError | null, response: GetCaseForReviewResponse) => void,
+  ): ClientUnaryCall;
+  getCaseForReview(
+    request: GetCaseForReviewRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCaseForReviewResponse) => void,
+  ): ClientUnaryCall;
+  getCaseForReview(
+    request: GetCaseForReviewRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCaseForReviewResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Approves or rejects a pending case. Exactly one of several concurrent decisions wins; the
+   * others fail FAILED_PRECONDITION (KYC.REVIEW.ALREADY_DECIDED).
+   */
+  decideCase(
+    request: DecideCaseRequest,
+    callback: (error: ServiceError | null, response: DecideCaseResponse) => void,
+  ): ClientUnaryCall;
+  decideCase(
+    request: DecideCaseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DecideCaseResponse) => void,
+  ): ClientUnaryCall;
+  decideCase(
+    request: DecideCaseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DecideCaseResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -357,6 +1254,28 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
