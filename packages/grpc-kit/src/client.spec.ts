@@ -5,7 +5,7 @@ const logger = createLogger('test', 'silent');
 
 /** A stand-in for a generated client method: answers through the grpc-js callback. */
 function fakeMethod(outcome: () => Error | null) {
-  return (_req: unknown, _md: unknown, _opts: unknown, cb: (err: any, res: any) => void) => {
+  return (_req: unknown, _md: unknown, _opts: unknown, cb: (err: unknown, res: unknown) => void) => {
     const err = outcome();
     setImmediate(() => cb(err, err ? null : { ok: true }));
     return {} as never;

@@ -22,7 +22,13 @@ export async function connectMongo(url: string, dbName: string, logger: Logger):
 }
 
 /** Creates the declared indexes of the given models; safe to repeat at every boot. */
-export async function ensureIndexes(models: mongoose.Model<any>[]): Promise<void> {
+/** The parts of a mongoose model that index creation needs (any schema type). */
+export interface IndexedModel {
+  createCollection(): Promise<unknown>;
+  createIndexes(): Promise<unknown>;
+}
+
+export async function ensureIndexes(models: IndexedModel[]): Promise<void> {
   for (const model of models) {
     await model.createCollection().catch((err: { codeName?: string }) => {
       if (err.codeName !== 'NamespaceExists') throw err;

@@ -43,7 +43,7 @@ export class OutboxRelay {
   private stopped = false;
 
   constructor(
-    private readonly collection: mongoose.mongo.Collection<any>,
+    private readonly collection: mongoose.mongo.Collection<mongoose.mongo.Document>,
     private readonly publish: OutboxPublisher,
     private readonly logger: Logger,
     private readonly intervalMs = 200,

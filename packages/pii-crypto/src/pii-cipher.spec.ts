@@ -34,14 +34,14 @@ describe('PiiCipher', () => {
     const data = randomBytes(300_000);
     const enc = cipher.createEncryptStream('photo:1');
     const chunks: Buffer[] = [];
-    await pipeline(Readable.from([data.subarray(0, 1000), data.subarray(1000)]), enc.stream, async function* (src) {
+    await pipeline(Readable.from([data.subarray(0, 1000), data.subarray(1000)]), enc.stream, async function (src) {
       for await (const c of src) chunks.push(c as Buffer);
     });
     const ct = Buffer.concat(chunks);
     expect(ct.equals(data)).toBe(false);
     const dec = cipher.createDecryptStream('photo:1', enc.wrappedKey, enc.iv, enc.tag());
     const out: Buffer[] = [];
-    await pipeline(Readable.from([ct]), dec, async function* (src) {
+    await pipeline(Readable.from([ct]), dec, async function (src) {
       for await (const c of src) out.push(c as Buffer);
     });
     expect(Buffer.concat(out).equals(data)).toBe(true);

@@ -46,9 +46,9 @@ export interface Session {
 const hashSid = (sid: string) => createHash('sha256').update(sid).digest('hex');
 
 export class SessionRepository {
-  readonly subjects: mongoose.Model<any>;
-  readonly sessions: mongoose.Model<any>;
-  readonly nonces: mongoose.Model<any>;
+  readonly subjects: mongoose.Model<mongoose.InferSchemaType<typeof subjectSchema>>;
+  readonly sessions: mongoose.Model<mongoose.InferSchemaType<typeof sessionSchema>>;
+  readonly nonces: mongoose.Model<mongoose.InferSchemaType<typeof nonceSchema>>;
   private readonly counter: Counter;
   private sweeper?: NodeJS.Timeout;
 
@@ -70,7 +70,7 @@ export class SessionRepository {
       if (found) return { subjectId: found._id, uid: found.uid };
       try {
         const doc = await this.subjects.create({ _id: randomUUID(), uid: await this.counter.next('subject_uid'), partnerId, partnerUserKey });
-        return { subjectId: doc._id, uid: doc.uid };
+        return { subjectId: String(doc._id), uid: doc.uid };
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err; // a concurrent first sight won; read it
       }

@@ -1,0 +1,36 @@
+// Layering rules, checked by `npm run lint` (and before tests): a service's domain/ holds the
+// rules and knows no transport or database; only main.ts wires adapters together.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ may not import adapters, the composition root, or transport/database libraries',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: {
+        path: [
+          '^src/adapters/',
+          '^src/main\\.ts$',
+          '^src/app\\.ts$',
+          'node_modules/(express|mongoose|mongodb|kafkajs|@grpc/grpc-js|busboy)/',
+          'node_modules/@kyc/(kafka-bus|mongo-kit|grpc-kit|contracts)/',
+        ],
+      },
+    },
+    {
+      name: 'adapters-do-not-wire',
+      comment: 'adapters translate; they do not reach into the composition root',
+      severity: 'error',
+      from: { path: '^src/adapters/' },
+      to: { path: '^src/main\\.ts$' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.spec\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
