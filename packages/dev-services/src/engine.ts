@@ -217,9 +217,8 @@ async function detectOrStart(log: Log): Promise<Engine> {
     await withLock('podman-service', log, async () => {
       if (!(await pingEngine(dockerHost))) await startPodmanService(socketPath, log);
     });
-  } else {
-    log(`using podman engine at ${dockerHost}`);
   }
+  log(`using podman engine at ${dockerHost}`);
   applyPodmanEnv(dockerHost);
   return { kind: 'podman', dockerHost, local: true };
 }
