@@ -72,8 +72,12 @@ export class OutboxRelay {
         await this.publish({ ...r, payload: bytesOf(r.payload) });
         published++;
       }
-      const ids = records.map((r) => r.eventId);
-      await this.collection.updateOne({ _id: doc._id }, { $pull: { outbox: { eventId: { $in: ids } } } as never });
+      // Records are appended at the tail, so the published ones are at the head: pop each one
+      // only while it is still the head. ($pull by a sub-field does not work on FerretDB v1,
+      // which compares whole elements.)
+      for (const r of records) {
+        await this.collection.updateOne({ _id: doc._id, 'outbox.0.eventId': r.eventId }, { $pop: { outbox: -1 } });
+      }
       await this.collection.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
     }
     return published;
