@@ -1,0 +1,285 @@
+{{/*
+Shared building blocks. Each service template (gateway.yaml, realname-pattern.yaml, ...) writes
+out its own Deployment and Service (ports, env, probes, command) and includes these for what
+every service has in common. Most helpers take a dict:
+  root      the chart's root context ($)
+  component the service name as deployed (e.g. "realname-pattern")
+  svc       the service's values (e.g. .Values.realnamePattern)
+*/}}
+
+{{/* Prefix of every object name: fullnameOverride, else the release name. */}}
+{{- define "kyc.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Name of a service's objects, e.g. "kyc-gateway". Call with dict root, component. */}}
+{{- define "kyc.name" -}}
+{{- printf "%s-%s" (include "kyc.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "kyc.selectorLabels" -}}
+app.kubernetes.io/name: {{ .component }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end -}}
+
+{{- define "kyc.labels" -}}
+{{ include "kyc.selectorLabels" . }}
+app.kubernetes.io/component: {{ .component }}
+app.kubernetes.io/part-of: kyc-platform
+app.kubernetes.io/version: {{ include "kyc.imageTag" .root | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{- define "kyc.imageTag" -}}
+{{- default .Chart.AppVersion .Values.image.tag -}}
+{{- end -}}
+
+{{- define "kyc.image" -}}
+{{- $repo := required "image.repository is required (the one platform image, e.g. registry.example.com/kyc/platform)" .Values.image.repository -}}
+{{- printf "%s:%s" $repo (include "kyc.imageTag" .) -}}
+{{- end -}}
+
+{{/*
+gRPC address of a callee: the explicit target from values, else this release's Service of the
+callee when it is enabled, else a render error naming the value to set.
+Call with dict root, caller, callee (component name), calleeValues, target (explicit value).
+*/}}
+{{- define "kyc.target" -}}
+{{- if .target -}}
+{{- .target -}}
+{{- else if .calleeValues.enabled -}}
+{{- printf "%s:%v" (include "kyc.name" (dict "root" .root "component" .callee)) .calleeValues.grpcPort -}}
+{{- else -}}
+{{- fail (printf "%s calls %s, which is disabled: enable it or set the %s target explicitly" .caller .callee .caller) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod template annotations: Prometheus scraping of the service's metrics port. */}}
+{{- define "kyc.podAnnotations" -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .svc.metricsPort | quote }}
+prometheus.io/path: /metrics
+{{- with .svc.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod-level fields every service shares (indent 6 under the pod spec). */}}
+{{- define "kyc.podSpecCommon" -}}
+{{- if .root.Values.serviceAccounts.create }}
+serviceAccountName: {{ include "kyc.name" . }}
+{{- end }}
+automountServiceAccountToken: false
+terminationGracePeriodSeconds: {{ .svc.terminationGracePeriodSeconds }}
+securityContext:
+  runAsNonRoot: true
+  runAsUser: {{ .root.Values.podSecurity.runAsUser }}
+  runAsGroup: {{ .root.Values.podSecurity.runAsGroup }}
+  fsGroup: {{ .root.Values.podSecurity.runAsGroup }}
+  seccompProfile:
+    type: RuntimeDefault
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with (.svc.nodeSelector | default .root.Values.nodeSelector) }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with (.svc.tolerations | default .root.Values.tolerations) }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with (.svc.affinity | default .root.Values.affinity) }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+volumes:
+  # The root filesystem is read-only; node and its libraries get a small scratch /tmp.
+  - name: tmp
+    emptyDir:
+      medium: Memory
+      sizeLimit: {{ .root.Values.tmpSizeLimit }}
+{{- end -}}
+
+{{/* Container fields every service shares (indent 10 under the container). */}}
+{{- define "kyc.containerCommon" -}}
+image: {{ include "kyc.image" .root }}
+imagePullPolicy: {{ .root.Values.image.pullPolicy }}
+securityContext:
+  runAsNonRoot: true
+  readOnlyRootFilesystem: true
+  allowPrivilegeEscalation: false
+  privileged: false
+  capabilities:
+    drop: [ALL]
+resources:
+  {{- toYaml .svc.resources | nindent 2 }}
+volumeMounts:
+  - name: tmp
+    mountPath: /tmp
+{{- if .root.Values.preStopSleepSeconds }}
+lifecycle:
+  preStop:
+    # Let endpoint removal reach every proxy before SIGTERM starts the drain.
+    exec:
+      command: ["sleep", "{{ .root.Values.preStopSleepSeconds }}"]
+{{- end }}
+{{- end -}}
+
+{{/* Startup, liveness and readiness probes over the standard gRPC health service. */}}
+{{- define "kyc.grpcProbes" -}}
+startupProbe:
+  grpc:
+    port: {{ .svc.grpcPort }}
+  periodSeconds: 2
+  failureThreshold: 60
+livenessProbe:
+  grpc:
+    port: {{ .svc.grpcPort }}
+  periodSeconds: 10
+  timeoutSeconds: 2
+  failureThreshold: 3
+readinessProbe:
+  grpc:
+    port: {{ .svc.grpcPort }}
+  periodSeconds: 5
+  timeoutSeconds: 2
+  failureThreshold: 2
+{{- end -}}
+
+{{/* Environment shared by every service: logging, database, own env (indent 12 under env:). */}}
+{{- define "kyc.env.common" -}}
+- name: NODE_ENV
+  value: production
+- name: LOG_LEVEL
+  value: {{ .root.Values.logLevel | quote }}
+- name: METRICS_PORT
+  value: {{ .svc.metricsPort | quote }}
+- name: MONGO_URL
+{{- if .root.Values.mongo.existingSecret }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.mongo.existingSecret }}
+      key: {{ .root.Values.mongo.secretKey }}
+{{- else }}
+  value: {{ required "set mongo.url or mongo.existingSecret (MONGO_URL)" .root.Values.mongo.url | quote }}
+{{- end }}
+- name: MONGO_DB
+  value: {{ .svc.database | quote }}
+{{- end -}}
+
+{{- define "kyc.env.kafka" -}}
+- name: KAFKA_BROKERS
+{{- if .root.Values.kafka.existingSecret }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.kafka.existingSecret }}
+      key: {{ .root.Values.kafka.secretKey }}
+{{- else }}
+  value: {{ required "set kafka.brokers or kafka.existingSecret (KAFKA_BROKERS)" .root.Values.kafka.brokers | quote }}
+{{- end }}
+- name: KAFKA_TOPIC_PREFIX
+  value: {{ .root.Values.kafka.topicPrefix | quote }}
+{{- end -}}
+
+{{/* The master key is only ever read from an existing Secret: the chart never holds it. */}}
+{{- define "kyc.env.masterKey" -}}
+- name: KYC_MASTER_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "masterKey.existingSecret is required: the name of an existing Secret holding KYC_MASTER_KEY" .root.Values.masterKey.existingSecret }}
+      key: {{ .root.Values.masterKey.secretKey }}
+- name: KYC_MASTER_KEY_ID
+  value: {{ .root.Values.masterKey.keyId | quote }}
+{{- end -}}
+
+{{/* extraEnv (every service) then the service's own env; later entries win in Kubernetes. */}}
+{{- define "kyc.env.extra" -}}
+{{- range $k, $v := .root.Values.extraEnv }}
+- name: {{ $k }}
+  value: {{ $v | toString | quote }}
+{{- end }}
+{{- range $k, $v := .svc.env }}
+- name: {{ $k }}
+  value: {{ $v | toString | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* ServiceAccount and PodDisruptionBudget of a service. */}}
+{{- define "kyc.serviceExtras" -}}
+{{- if .root.Values.serviceAccounts.create }}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ include "kyc.name" . }}
+  labels:
+    {{- include "kyc.labels" . | nindent 4 }}
+  {{- with .root.Values.serviceAccounts.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+automountServiceAccountToken: false
+{{- end }}
+{{- if .root.Values.podDisruptionBudgets.enabled }}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "kyc.name" . }}
+  labels:
+    {{- include "kyc.labels" . | nindent 4 }}
+spec:
+  maxUnavailable: {{ .root.Values.podDisruptionBudgets.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "kyc.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+NetworkPolicy of a gRPC service: its gRPC port accepts only the listed callers (components of
+this release), its metrics port only networkPolicies.metricsFrom. Call with dict root,
+component, svc, callers (list of component names; empty: nobody may call it over gRPC).
+*/}}
+{{- define "kyc.grpcNetworkPolicy" -}}
+{{- if .root.Values.networkPolicies.enabled }}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "kyc.name" . }}
+  labels:
+    {{- include "kyc.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "kyc.selectorLabels" . | nindent 6 }}
+  policyTypes: [Ingress]
+  {{- if not (or .callers .root.Values.networkPolicies.metricsFrom) }}
+  ingress: []
+  {{- else }}
+  ingress:
+    {{- if .callers }}
+    - ports:
+        - port: grpc
+          protocol: TCP
+      from:
+        {{- range .callers }}
+        - podSelector:
+            matchLabels:
+              {{- include "kyc.selectorLabels" (dict "root" $.root "component" .) | nindent 14 }}
+        {{- end }}
+    {{- end }}
+    {{- with .root.Values.networkPolicies.metricsFrom }}
+    - ports:
+        - port: metrics
+          protocol: TCP
+      from:
+        {{- toYaml . | nindent 8 }}
+    {{- end }}
+  {{- end }}
+{{- end }}
+{{- end -}}
