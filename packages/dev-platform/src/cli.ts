@@ -4,12 +4,23 @@
  * a demo partner, and prints the gateway URL with example requests that work as printed.
  * Ctrl-C stops everything.
  */
+import net from 'node:net';
 import { startDevServices } from '@kyc/dev-services';
+import { freePort } from './free-port';
 import { createPartner, mintSession } from './partner-client';
 import { startPlatform } from './platform';
 
 /** A sandbox identity that passes GB 11643 (region 110105, born 1949-12-31, check character X). */
 const DEMO_ID_NUMBER = '11010519491231002X';
+
+/** The wanted port when it is free (8080 by default, as documented), any free port otherwise. */
+async function preferredPort(wanted: number): Promise<number> {
+  const free = await new Promise<boolean>((resolve) => {
+    const srv = net.createServer().once('error', () => resolve(false));
+    srv.listen(wanted, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+  return free ? wanted : freePort();
+}
 
 async function main() {
   const t0 = Date.now();
@@ -20,7 +31,7 @@ async function main() {
   const platform = await startPlatform({
     kafkaBrokers: infra.kafkaBrokers,
     mongoUrl: infra.mongoUrl,
-    gatewayPort: process.env.GATEWAY_PORT ? Number(process.env.GATEWAY_PORT) : undefined,
+    gatewayPort: await preferredPort(Number(process.env.GATEWAY_PORT ?? 8080)),
   });
   const partner = await createPartner(platform, 'demo partner');
   const sid = await mintSession(platform.gatewayUrl, partner, 'demo-user-1');
@@ -31,12 +42,12 @@ async function main() {
       `KYC platform is up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       `  gateway:      ${url}`,
       `  service logs: ${platform.logDir}`,
+      `  API docs:     ${url}/openapi.json`,
       `  demo partner: app_id=${partner.app_id} app_secret=${partner.app_secret}`,
       '',
       'Try it (seed 002, user_sid minted for demo-user-1):',
       `  curl -s '${url}/user/validate/fetch_info/?user_sid=${sid}'`,
-      `  curl -s -X POST '${url}/user/validate/submit_info/' -H 'content-type: application/json' \\`,
-      `       -d '{"data":{"user_sid":"${sid}","name":"张三","idcard_number":"${DEMO_ID_NUMBER}"}}'`,
+      `  curl -s -X POST '${url}/user/validate/submit_info/' -H 'content-type: application/json' -d '{"data":{"user_sid":"${sid}","name":"张三","idcard_number":"${DEMO_ID_NUMBER}"}}'`,
       `  curl -s '${url}/user/validate/fetch_info/?user_sid=${sid}'`,
       '',
       'Press Ctrl-C to stop.',
