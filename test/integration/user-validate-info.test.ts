@@ -6,6 +6,7 @@
 import { Platform } from '@kyc/dev-platform';
 import { bootPlatform, eventually, getJson, partnerWithUser, postJson, withMongo } from '../support/fixtures';
 import { idNumber, withWrongCheckDigit } from '../support/identities';
+import { uploadEvidencePhotos, uploadPhoto, EVIDENCE_PHOTOS } from '../support/review';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -33,8 +34,17 @@ describe('seed 002 identity info', () => {
     });
   });
 
+  it('when the required photos are not both uploaded, then submit_info answers 400 and nothing is submitted', async () => {
+    const { sid } = await partnerWithUser(platform, 'no-photos');
+    expect((await submitInfo({ user_sid: sid, name: '张三', idcard_number: idNumber() })).response.result).toBe(400);
+    await uploadPhoto(platform, sid, 1, EVIDENCE_PHOTOS[1]);
+    expect((await submitInfo({ user_sid: sid, name: '张三', idcard_number: idNumber() })).response.result).toBe(400);
+    expect((await fetchInfo(sid)).response.validate_obj.validate_status).toBe(0);
+  });
+
   it('when a user submits valid info, then fetch_info shows it pending review and the database holds it only encrypted', async () => {
     const { sid } = await partnerWithUser(platform, 'submitter');
+    await uploadEvidencePhotos(platform, sid);
     const id = idNumber('440305', '19851122');
     expect(await submitInfo({ user_sid: sid, name: '张三', idcard_number: id })).toEqual({
       version: '0.1',
@@ -45,6 +55,7 @@ describe('seed 002 identity info', () => {
       const b = await fetchInfo(sid);
       return b.response.validate_obj.validate_status === 1 ? b : undefined;
     });
+    expect(info.response.validate_photos_uploaded).toEqual([0, 1]);
     expect(info.response.validate_obj).toEqual({
       id: expect.any(Number),
       name: '张三',
@@ -67,6 +78,7 @@ describe('seed 002 identity info', () => {
 
   it('when info was submitted, then a second submission is refused with 401 (locked)', async () => {
     const { sid } = await partnerWithUser(platform, 'locker');
+    await uploadEvidencePhotos(platform, sid);
     await submitInfo({ user_sid: sid, name: '李四', idcard_number: idNumber() });
     await eventually(async () => ((await fetchInfo(sid)).response.validate_obj.validate_status === 1 ? true : undefined));
     expect((await submitInfo({ user_sid: sid, name: '李四', idcard_number: idNumber() })).response.result).toBe(401);
@@ -80,6 +92,7 @@ describe('seed 002 identity info', () => {
     ['a name with digits', { name: '王五5', idcard_number: idNumber() }],
   ])('when the request has %s, then result 400 and nothing is stored', async (_what, data) => {
     const { sid } = await partnerWithUser(platform, `bad-${_what}`);
+    await uploadEvidencePhotos(platform, sid);
     expect((await submitInfo({ user_sid: sid, ...data })).response.result).toBe(400);
     expect((await fetchInfo(sid)).response.validate_obj.validate_status).toBe(0);
   });
@@ -102,9 +115,11 @@ describe('seed 002 identity info', () => {
   it("when one user's user_sid is used, then only that user's info is visible", async () => {
     const alice = await partnerWithUser(platform, 'alice');
     const bob = await partnerWithUser(platform, 'bob');
+    await uploadEvidencePhotos(platform, alice.sid);
     await submitInfo({ user_sid: alice.sid, name: '艾丽斯', idcard_number: idNumber() });
     await eventually(async () => ((await fetchInfo(alice.sid)).response.validate_obj.validate_status === 1 ? true : undefined));
     const bobView = await fetchInfo(bob.sid);
     expect(bobView.response.validate_obj).toMatchObject({ validate_status: 0, name: null, idcard_number: null });
+    expect(bobView.response.validate_photos_uploaded).toEqual([]);
   });
 });

@@ -4,11 +4,14 @@
  * a demo partner, and prints the gateway URL with example requests that work as printed.
  * Ctrl-C stops everything.
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { startDevServices } from '@kyc/dev-services';
-import { freePort } from './free-port';
+import { freePort } from '@kyc/dev-services';
 import { createPartner, mintSession } from './partner-client';
 import { startPlatform } from './platform';
+import { samplePng } from './sample-images';
 
 /** A sandbox identity that passes GB 11643 (region 110105, born 1949-12-31, check character X). */
 const DEMO_ID_NUMBER = '11010519491231002X';
@@ -36,6 +39,10 @@ async function main() {
   const partner = await createPartner(platform, 'demo partner');
   const sid = await mintSession(platform.gatewayUrl, partner, 'demo-user-1');
   const url = platform.gatewayUrl;
+  const handHeld = path.join(platform.logDir, 'hand-held.png');
+  const idFront = path.join(platform.logDir, 'id-front.png');
+  fs.writeFileSync(handHeld, samplePng(320, 240, 1));
+  fs.writeFileSync(idFront, samplePng(320, 240, 2));
   process.stdout.write(
     [
       '',
@@ -45,8 +52,10 @@ async function main() {
       `  API docs:     ${url}/openapi.json`,
       `  demo partner: app_id=${partner.app_id} app_secret=${partner.app_secret}`,
       '',
-      'Try it (seed 002, user_sid minted for demo-user-1):',
+      'Try it (seed 002, user_sid minted for demo-user-1): upload the hand-held and ID-front photos, submit, check',
       `  curl -s '${url}/user/validate/fetch_info/?user_sid=${sid}'`,
+      `  curl -s -F 'v_photo=@${handHeld}' '${url}/user/validate/submit_photo/?user_sid=${sid}&t_photo=0'`,
+      `  curl -s -F 'v_photo=@${idFront}' '${url}/user/validate/submit_photo/?user_sid=${sid}&t_photo=1'`,
       `  curl -s -X POST '${url}/user/validate/submit_info/' -H 'content-type: application/json' -d '{"data":{"user_sid":"${sid}","name":"张三","idcard_number":"${DEMO_ID_NUMBER}"}}'`,
       `  curl -s '${url}/user/validate/fetch_info/?user_sid=${sid}'`,
       '',

@@ -1,4 +1,5 @@
-export * from './free-port';
 export * from './partner-client';
 export * from './platform';
+export * from './reviewer-client';
 export * from './service-process';
+export * from './sample-images';

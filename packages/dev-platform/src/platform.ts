@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './free-port';
+import { freePort } from '@kyc/dev-services';
 import { serviceEntry, ServiceProcess } from './service-process';
 
 export const SERVICE_NAMES = ['identity-lookup', 'photo-storage', 'realname-pattern', 'notifier', 'gateway'] as const;
@@ -16,6 +16,8 @@ export interface PlatformOptions {
   masterKey?: string;
   /** Fixed gateway HTTP port; a free one otherwise. */
   gatewayPort?: number;
+  /** Fixed reviewer API port; a free one otherwise. */
+  reviewerPort?: number;
   logDir?: string;
   /** Extra environment for every service. */
   env?: Record<string, string>;
@@ -23,6 +25,8 @@ export interface PlatformOptions {
 
 export interface Platform {
   gatewayUrl: string;
+  /** The gateway's reviewer API (its own port, bound to loopback here). */
+  reviewerUrl: string;
   namespace: string;
   masterKey: string;
   logDir: string;
@@ -57,6 +61,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const ports = {} as Record<ServiceName, { grpc: number; metrics: number }>;
   for (const s of SERVICE_NAMES) ports[s] = { grpc: await freePort(), metrics: await freePort() };
   const httpPort = opts.gatewayPort ?? (await freePort());
+  const reviewerPort = opts.reviewerPort ?? (await freePort());
   const target = (s: ServiceName) => `127.0.0.1:${ports[s].grpc}`;
 
   const common = {
@@ -74,7 +79,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     MONGO_DB: dbName(s),
     GRPC_PORT: String(ports[s].grpc),
     METRICS_PORT: String(ports[s].metrics),
-    ...(s === 'gateway' ? { HTTP_PORT: String(httpPort) } : {}),
+    ...(s === 'gateway' ? { HTTP_PORT: String(httpPort), REVIEWER_HTTP_PORT: String(reviewerPort), REVIEWER_HTTP_HOST: '127.0.0.1' } : {}),
   });
 
   const services = Object.fromEntries(
@@ -94,6 +99,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   }
   return {
     gatewayUrl: `http://127.0.0.1:${httpPort}`,
+    reviewerUrl: `http://127.0.0.1:${reviewerPort}`,
     namespace,
     masterKey,
     logDir,

@@ -88,24 +88,39 @@ export class EventBus {
   async ensureTopics(families: string[], opts: { partitions?: number; replicationFactor?: number } = {}): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
+    const all = families.flatMap((f) => [this.topic(f), dlqOf(this.topic(f))]);
     try {
       const existing = new Set(await admin.listTopics());
-      const wanted = families.flatMap((f) => [this.topic(f), dlqOf(this.topic(f))]).filter((t) => !existing.has(t));
-      if (wanted.length === 0) return;
-      await admin
-        .createTopics({
-          waitForLeaders: true,
-          topics: wanted.map((topic) => ({
-            topic,
-            numPartitions: opts.partitions ?? 3,
-            replicationFactor: opts.replicationFactor ?? -1,
-          })),
-        })
-        .catch((err: unknown) => {
-          // Another service created it between listTopics and createTopics.
-          if (err instanceof KafkaJSProtocolError && err.type === 'TOPIC_ALREADY_EXISTS') return;
-          throw err;
-        });
+      const wanted = all.filter((t) => !existing.has(t));
+      if (wanted.length > 0) {
+        await admin
+          .createTopics({
+            waitForLeaders: true,
+            topics: wanted.map((topic) => ({
+              topic,
+              numPartitions: opts.partitions ?? 3,
+              replicationFactor: opts.replicationFactor ?? -1,
+            })),
+          })
+          .catch((err: unknown) => {
+            // Another service created it between listTopics and createTopics.
+            if (err instanceof KafkaJSProtocolError && err.type === 'TOPIC_ALREADY_EXISTS') return;
+            throw err;
+          });
+      }
+      // When several services create the same topics at once, the loser returns before the
+      // topics' metadata has spread; subscribing then fails with UNKNOWN_TOPIC_OR_PARTITION.
+      // Wait until every topic answers with leaders (bounded: ~10 s).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { topics } = await admin.fetchTopicMetadata({ topics: all });
+          if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+        } catch (err) {
+          if (!(err instanceof KafkaJSProtocolError && err.retriable) || attempt >= 100) throw err;
+        }
+        if (attempt >= 100) throw new Error(`topics not ready: ${all.join(', ')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     } finally {
       await admin.disconnect();
     }

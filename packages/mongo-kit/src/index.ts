@@ -3,3 +3,4 @@ export * from './counter';
 export * from './outbox';
 export * from './processed-events';
 export * from './bytes';
+export * from './document-locks';

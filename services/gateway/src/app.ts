@@ -5,8 +5,10 @@ import { Histogram, Registry } from 'prom-client';
 import { Logger } from '@kyc/core';
 import { DownstreamClients } from './adapters/grpc/downstream-clients';
 import { healthRoutes } from './adapters/http/health-routes';
+import { openapiRoutes } from './adapters/http/openapi-routes';
 import { platformSessionRoutes } from './adapters/http/platform-session-routes';
 import { replyUserValidate, USER_VALIDATE_RESULT } from './adapters/http/user-validate-envelope';
+import { PhotoRouteOptions, userValidatePhotoRoutes } from './adapters/http/user-validate-photo-routes';
 import { userValidateRoutes } from './adapters/http/user-validate-routes';
 import { SubmissionPublisher } from './adapters/kafka/submission-publisher';
 import { PartnerRepository } from './adapters/mongo/partner-repository';
@@ -23,6 +25,8 @@ export interface GatewayDeps {
   sessionTtlSeconds: number;
   signatureMaxSkewSeconds: number;
   rateLimitPerMinute: number;
+  /** Seed 002 photo endpoints; defaults match the config schema (PHOTO_MAX_BYTES, PHOTO_TRANSFER_DEADLINE_MS). */
+  photo?: PhotoRouteOptions;
 }
 
 /** Assembles the partner-facing HTTP app: one router per partner contract. */
@@ -52,6 +56,7 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   );
 
   app.use(healthRoutes(deps.isReady));
+  app.use(openapiRoutes());
   app.use(rateLimit({ windowMs: 60_000, limit: deps.rateLimitPerMinute, standardHeaders: 'draft-8', legacyHeaders: false }));
   app.use(express.json({ limit: '64kb' }));
   app.use(
@@ -64,6 +69,14 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
     }),
   );
   app.use(userValidateRoutes({ sessions: deps.sessions, clients: deps.clients, publisher: deps.publisher, logger: deps.logger }));
+  app.use(
+    userValidatePhotoRoutes({
+      sessions: deps.sessions,
+      clients: deps.clients,
+      logger: deps.logger,
+      options: deps.photo ?? { maxBytes: 10 * 1024 * 1024, transferDeadlineMs: 60_000 },
+    }),
+  );
 
   // Malformed bodies and unexpected failures answer in the shape of the contract that was called.
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {

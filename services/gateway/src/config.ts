@@ -3,6 +3,9 @@ import { grpcTargetConfig, kafkaConfig, loadConfig, masterKeyConfig, mongoConfig
 export const gatewayConfigSchema = {
   httpPort: { doc: 'Partner-facing HTTP port (0 = any free port)', format: 'port', default: 8080, env: 'HTTP_PORT' },
   metricsPort: { doc: 'Port of /metrics for operators', format: 'port', default: 9461, env: 'METRICS_PORT' },
+  // Reviewer API: its own port, to be reachable only from the operators' network (never the partner ingress).
+  reviewerHttpPort: { doc: 'Reviewer API HTTP port (0 = any free port)', format: 'port', default: 8081, env: 'REVIEWER_HTTP_PORT' },
+  reviewerHttpHost: { doc: 'Address the reviewer API binds to', format: 'non-empty-string', default: '0.0.0.0', env: 'REVIEWER_HTTP_HOST' },
   ...masterKeyConfig(),
   mongo: mongoConfig('kyc_gateway'),
   kafka: kafkaConfig(),
@@ -17,6 +20,21 @@ export const gatewayConfigSchema = {
     env: 'SIGNATURE_MAX_SKEW_SECONDS',
   },
   rateLimitPerMinute: { doc: 'Requests per minute per client address on partner APIs', format: 'nat', default: 600, env: 'RATE_LIMIT_PER_MINUTE' },
+  // Seed 002 photo endpoints (submit_photo / fetch_photo / delete_photo).
+  photo: {
+    maxBytes: {
+      doc: 'Largest photo accepted by submit_photo, in bytes; larger uploads get result 403 and reading stops',
+      format: 'nat',
+      default: 10 * 1024 * 1024,
+      env: 'PHOTO_MAX_BYTES',
+    },
+    transferDeadlineMs: {
+      doc: 'Deadline of one photo upload or download streamed to/from photo-storage',
+      format: 'nat',
+      default: 60_000,
+      env: 'PHOTO_TRANSFER_DEADLINE_MS',
+    },
+  },
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

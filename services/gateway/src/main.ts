@@ -9,6 +9,8 @@ import { SubmissionPublisher } from './adapters/kafka/submission-publisher';
 import { PartnerRepository } from './adapters/mongo/partner-repository';
 import { SessionRepository } from './adapters/mongo/session-repository';
 import { createGatewayApp } from './app';
+import { startReviewerServer } from './adapters/http/reviewer-app';
+import { ReviewerRepository } from './adapters/mongo/reviewer-repository';
 import { loadGatewayConfig } from './config';
 
 const SERVICE = 'gateway';
@@ -45,17 +47,33 @@ runMain(SERVICE, async () => {
     sessionTtlSeconds: config.sessionTtlSeconds,
     signatureMaxSkewSeconds: config.signatureMaxSkewSeconds,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    photo: config.photo,
   });
   const server = http.createServer(app);
   // Bounded request lifetimes: a slow client cannot hold a connection forever.
   server.requestTimeout = 60_000;
   server.headersTimeout = 15_000;
   await new Promise<void>((resolve) => server.listen(config.httpPort, '0.0.0.0', resolve));
+  const reviewers = new ReviewerRepository(mongo);
+  await ensureIndexes([reviewers.model]);
+  const reviewerApi = await startReviewerServer({
+    port: config.reviewerHttpPort,
+    host: config.reviewerHttpHost,
+    reviewers,
+    clients,
+    logger,
+    metrics,
+    isReady: () => ready && mongo.readyState === 1,
+  });
   const admin = await startAdminServer(metrics, config.metricsPort);
   ready = true;
   logger.info({ httpPort: (server.address() as AddressInfo).port, metricsPort: admin.port }, 'ready');
 
   onShutdown(logger, [
+    {
+      name: 'stop reviewer api intake and drain',
+      run: () => reviewerApi.close(),
+    },
     {
       name: 'stop http intake and drain',
       run: async () => {

@@ -5,6 +5,28 @@ export const photoStorageConfigSchema = {
   ...masterKeyConfig(),
   mongo: mongoConfig('kyc_photo_storage'),
   kafka: kafkaConfig(),
+  photo: {
+    maxBytes: {
+      doc: 'Largest accepted photo in bytes; the gateway enforces the same limit (PHOTO_MAX_BYTES) before bytes get here',
+      format: 'nat',
+      default: 10 * 1024 * 1024,
+      env: 'PHOTO_MAX_BYTES',
+    },
+    minSidePx: { doc: 'Smallest accepted width and height in pixels', format: 'nat', default: 16, env: 'PHOTO_MIN_SIDE_PX' },
+    maxSidePx: { doc: 'Largest accepted width and height in pixels', format: 'nat', default: 10_000, env: 'PHOTO_MAX_SIDE_PX' },
+    orphanGraceSeconds: {
+      doc: 'Age after which an unreferenced stored blob (failed upload, crash between commit and clean-up) is deleted',
+      format: 'nat',
+      default: 3600,
+      env: 'PHOTO_ORPHAN_GRACE_SECONDS',
+    },
+    sweepIntervalSeconds: {
+      doc: 'How often the orphan-blob sweeper runs',
+      format: 'nat',
+      default: 600,
+      env: 'PHOTO_SWEEP_INTERVAL_SECONDS',
+    },
+  },
 };
 
 export type PhotoStorageConfig = ReturnType<typeof loadPhotoStorageConfig>;

@@ -1,7 +1,11 @@
-import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
+import { createLogger, createMetricsRegistry, onShutdown, retryAtStartup, runMain, splitBrokers, startAdminServer } from '@kyc/core';
 import { startGrpcServer } from '@kyc/grpc-kit';
-import { connectMongo, ensureIndexes } from '@kyc/mongo-kit';
+import { EventBus, TOPICS } from '@kyc/kafka-bus';
+import { connectMongo, ensureIndexes, MongoProcessedEvents, OutboxRelay } from '@kyc/mongo-kit';
+import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { photoStorageGrpc } from './adapters/grpc/photo-storage-grpc';
+import { subscribeToReviewEvents } from './adapters/kafka/review-consumer';
+import { createUploadMetrics } from './adapters/metrics/upload-metrics';
 import { PhotoRepository } from './adapters/mongo/photo-repository';
 import { loadPhotoStorageConfig } from './config';
 
@@ -11,16 +15,53 @@ runMain(SERVICE, async () => {
   const config = loadPhotoStorageConfig();
   const logger = createLogger(SERVICE);
   const metrics = createMetricsRegistry(SERVICE);
+  const cipher = new PiiCipher(masterKeyFromHex(config.masterKey, config.masterKeyId));
+
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
-  const photos = new PhotoRepository(mongo);
+  const photos = new PhotoRepository(mongo, cipher, TOPICS.photo, logger, config.photo.maxBytes);
   await ensureIndexes([photos.model]);
 
-  const grpc = await startGrpcServer({ port: config.grpcPort, services: [photoStorageGrpc({ photos, logger })], logger });
+  const bus = new EventBus({ brokers: splitBrokers(config.kafka.brokers), clientId: SERVICE, logger, topicPrefix: config.kafka.topicPrefix });
+  await bus.connect();
+  await bus.ensureTopics([TOPICS.photo, TOPICS.review]);
+  const relay = new OutboxRelay(photos.outboxCollection(), (r) => bus.publish(r.topic, r).then(() => undefined), logger);
+  relay.start();
+  // Topics that another service has just created may still lack a leader ("does not host this
+  // topic-partition"); the subscription is retried rather than failing the boot.
+  const reviews = await retryAtStartup('subscribe to review events', logger, () =>
+    subscribeToReviewEvents({ bus, processed: new MongoProcessedEvents(mongo), photos, logger }),
+  );
+
+  const sweep = () =>
+    photos
+      .sweepOrphans(config.photo.orphanGraceSeconds)
+      .then((removed) => removed > 0 && logger.info({ removed }, 'orphan photo blobs removed'))
+      .catch((err: Error) => logger.warn({ err: err.message }, 'orphan sweep failed; will retry'));
+  const sweeper = setInterval(() => void sweep(), config.photo.sweepIntervalSeconds * 1000);
+  sweeper.unref();
+
+  const grpc = await startGrpcServer({
+    port: config.grpcPort,
+    services: [
+      photoStorageGrpc({
+        photos,
+        limits: { maxBytes: config.photo.maxBytes, minSide: config.photo.minSidePx, maxSide: config.photo.maxSidePx },
+        metrics: createUploadMetrics(metrics),
+        logger,
+      }),
+    ],
+    logger,
+  });
   const admin = await startAdminServer(metrics, config.metricsPort);
   logger.info({ grpcPort: grpc.port, metricsPort: admin.port }, 'ready');
 
   onShutdown(logger, [
+    { name: 'stop consuming', run: () => reviews.stop() },
     { name: 'stop grpc intake and drain', run: () => grpc.shutdown() },
+    { name: 'stop sweeper', run: async () => clearInterval(sweeper) },
+    { name: 'finish queued blob deletions', run: () => photos.flushDiscards() },
+    { name: 'flush outbox', run: () => relay.stop() },
+    { name: 'disconnect kafka', run: () => bus.disconnect() },
     { name: 'close mongo', run: () => mongo.close() },
     { name: 'close admin server', run: () => admin.close() },
   ]);

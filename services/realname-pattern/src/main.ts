@@ -1,12 +1,14 @@
 import { identity } from '@kyc/contracts';
-import { createLogger, createMetricsRegistry, onShutdown, runMain, splitBrokers, startAdminServer } from '@kyc/core';
+import { createLogger, createMetricsRegistry, onShutdown, retryAtStartup, runMain, splitBrokers, startAdminServer } from '@kyc/core';
 import { createClient, startGrpcServer } from '@kyc/grpc-kit';
 import { EventBus, TOPICS } from '@kyc/kafka-bus';
-import { connectMongo, ensureIndexes, MongoProcessedEvents, OutboxRelay } from '@kyc/mongo-kit';
+import { DocumentLocks, MongoProcessedEvents, OutboxRelay, connectMongo, ensureIndexes, withSerializedUpdates } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { realnamePatternGrpc } from './adapters/grpc/realname-pattern-grpc';
 import { subscribeToSubmissions } from './adapters/kafka/submission-consumer';
+import { ReviewAuditRepository } from './adapters/mongo/review-audit-repository';
 import { ReviewCaseRepository } from './adapters/mongo/review-case-repository';
+import { CaseDecisions } from './application/case-decisions';
 import { loadRealnamePatternConfig } from './config';
 
 const SERVICE = 'realname-pattern';
@@ -20,32 +22,36 @@ runMain(SERVICE, async () => {
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
   const bus = new EventBus({ brokers: splitBrokers(config.kafka.brokers), clientId: SERVICE, logger, topicPrefix: config.kafka.topicPrefix });
   await bus.connect();
-  await bus.ensureTopics([TOPICS.submission, TOPICS.review]);
+  // Other services create kyc.review.v1 at the same moment; kafkajs then may skip waiting for the
+  // leaders of the topics it did create, and metadata of fresh topics lags in KRaft, so creating
+  // and subscribing can fail with UNKNOWN_TOPIC_OR_PARTITION for a moment: retry those steps.
+  await retryAtStartup('create topics', logger, () => bus.ensureTopics([TOPICS.submission, TOPICS.review]));
 
-  const cases = new ReviewCaseRepository(mongo, cipher, TOPICS.review);
-  await ensureIndexes([cases.model]);
+  // One lock table for every writer of review_cases in this process (see DocumentLocks).
+  const locks = new DocumentLocks();
+  const cases = new ReviewCaseRepository(mongo, cipher, TOPICS.review, locks);
+  const audit = new ReviewAuditRepository(mongo);
+  await ensureIndexes([cases.model, audit.model]);
+  const decisions = new CaseDecisions(cases, audit, logger);
   const identityLookup = createClient(identity.IdentityLookupServiceClient, config.identityLookupTarget, {
     name: 'identity-lookup',
     logger,
   });
 
-  const relay = new OutboxRelay(cases.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger);
+  const relay = new OutboxRelay(withSerializedUpdates(cases.model.collection, locks), (r) => bus.publish(r.topic, r).then(() => undefined), logger);
   relay.start();
-  const submissions = await subscribeToSubmissions({
-    bus,
-    processed: new MongoProcessedEvents(mongo),
-    cases,
-    cipher,
-    identityLookup,
-    logger,
-  });
-  const grpc = await startGrpcServer({ port: config.grpcPort, services: [realnamePatternGrpc({ cases, logger })], logger });
+  const submissions = await retryAtStartup('subscribe to submissions', logger, () =>
+    subscribeToSubmissions({ bus, processed: new MongoProcessedEvents(mongo), cases, cipher, identityLookup, logger }),
+  );
+  const grpc = await startGrpcServer({ port: config.grpcPort, services: [realnamePatternGrpc({ cases, decisions, logger })], logger });
+  const rollForward = decisions.startRollForward(config.rollForwardIntervalMs, config.rollForwardGraceMs);
   const admin = await startAdminServer(metrics, config.metricsPort);
   logger.info({ grpcPort: grpc.port, metricsPort: admin.port }, 'ready');
 
   onShutdown(logger, [
     { name: 'stop consuming', run: () => submissions.stop() },
     { name: 'stop grpc intake and drain', run: () => grpc.shutdown() },
+    { name: 'stop decision roll-forward', run: () => rollForward.stop() },
     { name: 'flush outbox', run: () => relay.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
     { name: 'close clients', run: async () => identityLookup.close() },

@@ -3,6 +3,7 @@ import { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { review } from '@kyc/contracts';
 import { Logger } from '@kyc/core';
+import { missingPhotoTypes } from '../../domain/submission-rules';
 import { DownstreamClients } from '../grpc/downstream-clients';
 import { SubmissionPublisher } from '../kafka/submission-publisher';
 import { Session, SessionRepository } from '../mongo/session-repository';
@@ -41,19 +42,22 @@ export function userValidateRoutes(deps: {
     if (!session) return replyUserValidate(res, R.sessionNotFound);
     const correlationId = (req.headers['x-correlation-id'] as string) || randomUUID();
 
-    const verdict = await clients.identityLookup.unary(
-      clients.identityLookup.raw.validateIdNumber,
-      { idNumber: parsed.data.idcard_number, name: parsed.data.name },
-      { correlationId },
-    );
-    if (!verdict.valid) return replyUserValidate(res, R.badRequest);
-
     const current = await clients.realnamePattern.unary(
       clients.realnamePattern.raw.getReviewCase,
       { subjectId: session.subjectId },
       { correlationId },
     );
     if (LOCKED_STATUSES.has(current.status)) return replyUserValidate(res, R.locked);
+
+    const photos = await clients.photoStorage.unary(clients.photoStorage.raw.listPhotos, { subjectId: session.subjectId }, { correlationId });
+    if (missingPhotoTypes(photos.photos.map((p) => p.photoType)).length > 0) return replyUserValidate(res, R.badRequest);
+
+    const verdict = await clients.identityLookup.unary(
+      clients.identityLookup.raw.validateIdNumber,
+      { idNumber: parsed.data.idcard_number, name: parsed.data.name },
+      { correlationId },
+    );
+    if (!verdict.valid) return replyUserValidate(res, R.badRequest);
 
     await deps.publisher.infoSubmitted({
       subjectId: session.subjectId,

@@ -1,28 +1,361 @@
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import mongoose from 'mongoose';
+import { photo } from '@kyc/contracts';
+import { KycError, Logger } from '@kyc/core';
+import { bytesOf, Counter, DocumentLocks, outboxRecord, outboxSchemaFields, pushOutbox, withSerializedUpdates } from '@kyc/mongo-kit';
+import { PiiCipher } from '@kyc/pii-crypto';
+import { photoLocked } from '../../domain/photo-rules';
+import { BlobStore } from './blob-store';
 
-/** Metadata of one stored photo; the encrypted bytes live in GridFS chunks keyed by fileId. */
-const photoSchema = new mongoose.Schema(
+/**
+ * Storage layout (FerretDB v1 and standalone MongoDB have no multi-document transactions, so every
+ * state change is one single-document update):
+ *
+ * - `subject_photos`: one document per subject holding the lock flag, the current photo of each
+ *   type (`photos.t0`, `photos.t1`: number, blob id and chunk count, sniffed type, size, dimensions and the
+ *   encryption parameters) and the outbox. Because the lock and the photos live in the same
+ *   document, "store unless locked" is one conditional update: a CaseSubmitted event applied
+ *   first makes every later commit fail, whatever the interleaving.
+ * - Blobs (BlobStore: `photo_blobs` manifests, `photo_blob_chunks` 1 MiB chunks keyed by _id; see
+ *   there why not GridFS): the AES-256-GCM ciphertext only. Each blob has its own data key,
+ *   wrapped by the master key; the wrapped key, IV and tag sit in the photo record. The
+ *   additional authenticated data binds a blob to its subject, type and blob id, so a blob copied
+ *   under another subject does not decrypt. Blob metadata carries nothing personal.
+ *
+ * Replacing a photo writes the new blob first, commits the record (the old one stays readable
+ * until that instant, so there is never a moment without a photo), then deletes the old blob
+ * in the background (discardBlob).
+ * Blobs that lose their record (an upload that failed midway, a crash before clean-up) are
+ * removed by `sweepOrphans` once older than a grace period; blob ids are ObjectIds, so their age
+ * is known without extra fields.
+ *
+ * Every write to a subject's document (commit, delete, lock, and the outbox relay's clean-up)
+ * runs under a per-subject DocumentLocks section: FerretDB v1 does not isolate single-document
+ * updates (measured: 20 concurrent conditional updates of one document all "won"). photo_id
+ * numbers come from the shared Counter (unique inserts, so distinct on FerretDB too).
+ */
+interface PhotoRecord {
+  photoNumber: number;
+  fileId: mongoose.Types.ObjectId;
+  /** Number of stored chunks of the blob. */
+  chunks: number;
+  contentType: string;
+  sizeBytes: number;
+  width: number;
+  height: number;
+  keyId: string;
+  wrapIv: Buffer;
+  wrapTag: Buffer;
+  wrappedKey: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  storedAt: Date;
+}
+
+interface SubjectPhotosDoc {
+  _id: string;
+  partnerId: string;
+  locked: boolean;
+  photos: Record<string, PhotoRecord | undefined>;
+  outbox: unknown[];
+  outboxPending: boolean;
+}
+
+const subjectPhotosSchema = new mongoose.Schema(
   {
-    subjectId: { type: String, required: true, index: true },
-    photoType: { type: Number, required: true },
-    photoNumber: { type: Number, required: true },
-    contentType: { type: String, required: true },
-    sizeBytes: { type: Number, required: true },
+    _id: { type: String },
+    partnerId: { type: String, default: '' },
+    locked: { type: Boolean, default: false },
+    photos: { type: mongoose.Schema.Types.Mixed, default: {} },
+    ...outboxSchemaFields,
   },
-  { collection: 'photos', timestamps: true, versionKey: false },
+  { collection: 'subject_photos', timestamps: true, versionKey: false, minimize: false },
 );
-photoSchema.index({ subjectId: 1, photoType: 1 }, { unique: true });
+// The orphan sweeper asks "is this blob referenced?"
+subjectPhotosSchema.index({ 'photos.t0.fileId': 1 });
+subjectPhotosSchema.index({ 'photos.t1.fileId': 1 });
 
-export type PhotoDoc = mongoose.InferSchemaType<typeof photoSchema>;
+const slot = (photoType: number) => `t${photoType}`;
+const aadOf = (subjectId: string, photoType: number, fileId: mongoose.Types.ObjectId) => `photo:${subjectId}:${photoType}:${fileId.toHexString()}`;
+
+export interface StoredBlob {
+  fileId: mongoose.Types.ObjectId;
+  chunks: number;
+  encryption: Pick<PhotoRecord, 'keyId' | 'wrapIv' | 'wrapTag' | 'wrappedKey' | 'iv' | 'tag'>;
+}
+
+export interface CommitInput {
+  subjectId: string;
+  partnerId: string;
+  photoType: number;
+  blob: StoredBlob;
+  facts: PhotoFacts;
+  correlationId: string;
+}
+
+export interface PhotoFacts {
+  contentType: string;
+  sizeBytes: number;
+  width: number;
+  height: number;
+}
+
+const toSummary = (photoType: number, r: PhotoRecord): photo.PhotoSummary => ({
+  photoType,
+  photoNumber: r.photoNumber,
+  contentType: r.contentType,
+  sizeBytes: r.sizeBytes,
+  width: r.width,
+  height: r.height,
+});
+
+/** Mutex key of the background blob-deletion queue (no subject id starts with NUL). */
+const JANITOR = '\u0000blob-janitor';
+
+/** Optimistic retries of a conditional update that lost to a concurrent change of the same photo. */
+const MAX_ATTEMPTS = 100;
 
 export class PhotoRepository {
-  readonly model: mongoose.Model<PhotoDoc>;
+  readonly model: mongoose.Model<SubjectPhotosDoc>;
+  private readonly collection: mongoose.mongo.Collection<SubjectPhotosDoc>;
+  private readonly blobs: BlobStore;
+  private readonly counter: Counter;
+  private readonly subjectLocks = new DocumentLocks();
 
-  constructor(conn: mongoose.Connection) {
-    this.model = conn.model<PhotoDoc>('Photo', photoSchema);
+  constructor(
+    conn: mongoose.Connection,
+    private readonly cipher: PiiCipher,
+    private readonly photoTopic: string,
+    private readonly logger: Logger,
+    maxBytes: number,
+  ) {
+    this.model = conn.model<SubjectPhotosDoc>('SubjectPhotos', subjectPhotosSchema);
+    this.collection = this.model.collection as unknown as mongoose.mongo.Collection<SubjectPhotosDoc>;
+    this.blobs = new BlobStore(conn, maxBytes);
+    this.counter = new Counter(conn);
   }
 
-  async list(subjectId: string): Promise<PhotoDoc[]> {
-    return this.model.find({ subjectId }).sort({ photoType: 1 }).lean();
+  /**
+   * The subject collection as the outbox relay sees it: its clean-up updates go through the
+   * same per-subject mutex as every other write, so they cannot undo a concurrent commit.
+   */
+  outboxCollection(): mongoose.mongo.Collection<mongoose.mongo.Document> {
+    return withSerializedUpdates(this.collection as unknown as mongoose.mongo.Collection<mongoose.mongo.Document>, this.subjectLocks);
+  }
+
+  async list(subjectId: string): Promise<photo.PhotoSummary[]> {
+    const doc = await this.collection.findOne({ _id: subjectId });
+    return Object.entries(doc?.photos ?? {})
+      .filter((e): e is [string, PhotoRecord] => !!e[1])
+      .map(([key, r]) => toSummary(Number(key.slice(1)), r))
+      .sort((a, b) => a.photoType - b.photoType);
+  }
+
+  async isLocked(subjectId: string): Promise<boolean> {
+    const doc = await this.collection.findOne({ _id: subjectId }, { projection: { locked: 1 } });
+    return doc?.locked === true;
+  }
+
+  /**
+   * Encrypts a byte stream into a new blob. The bytes pass through (source -> AES-GCM -> chunks
+   * of 1 MiB) with stream backpressure; nothing holds the whole image. On any failure
+   * (including the source throwing because the inspection refused the image) the partial blob is
+   * queued for deletion before the error propagates.
+   */
+  async writeBlob(subjectId: string, photoType: number, source: AsyncIterable<Buffer>): Promise<StoredBlob> {
+    const fileId = new mongoose.Types.ObjectId();
+    const enc = this.cipher.createEncryptStream(aadOf(subjectId, photoType, fileId));
+    try {
+      await pipeline(Readable.from(source, { objectMode: false }), enc.stream, this.blobs.openWriter(fileId));
+    } catch (err) {
+      this.discardBlob(fileId);
+      throw err;
+    }
+    const chunks = (await this.blobs.chunkCount(fileId)) ?? 0;
+    const w = enc.wrappedKey;
+    return { fileId, chunks, encryption: { keyId: w.keyId, wrapIv: w.iv, wrapTag: w.tag, wrappedKey: w.wrapped, iv: enc.iv, tag: enc.tag() } };
+  }
+
+  /**
+   * Queues a blob for deletion and returns at once. Deletions run one at a time in the
+   * background: the record no longer points at the blob, so nobody waits for its bytes to go.
+   * (On FerretDB v1 a delete scans the whole chunk collection, seconds per blob once a few
+   * hundred MB are stored; on MongoDB it is an index lookup. Either way it is off the request
+   * path.) What fails or is lost in a crash is removed later by sweepOrphans.
+   */
+  discardBlob(fileId: mongoose.Types.ObjectId, chunks?: number): void {
+    void this.subjectLocks.run(JANITOR, async () => {
+      try {
+        await this.blobs.delete(fileId, chunks);
+      } catch (err) {
+        this.logger.warn({ fileId: fileId.toHexString(), err: (err as Error).message }, 'blob clean-up failed; the sweeper will retry');
+      }
+    });
+  }
+
+  /** Resolves once every queued blob deletion has run (for shutdown). */
+  async flushDiscards(): Promise<void> {
+    await this.subjectLocks.run(JANITOR, async () => undefined);
+  }
+
+  private async ensureSubject(subjectId: string, partnerId: string): Promise<void> {
+    try {
+      await this.collection.updateOne(
+        { _id: subjectId },
+        { $setOnInsert: { partnerId, locked: false, photos: {}, outbox: [], outboxPending: false, createdAt: new Date() } as never },
+        { upsert: true },
+      );
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err; // a concurrent first write created it
+    }
+  }
+
+  /**
+   * Makes a written blob the subject's current photo of its type, unless the subject is locked.
+   * One conditional single-document update sets the record and queues PhotoStored in the outbox;
+   * the condition names the photo it replaces, so two concurrent uploads of the same type each
+   * commit once, in some order, and each knows exactly what it replaced. The replaced blob is
+   * deleted afterwards. A refused commit deletes the new blob.
+   */
+  async commit(input: CommitInput): Promise<photo.PhotoSummary> {
+    try {
+      const photoNumber = await this.counter.next('photo_number');
+      const { fileId, chunks, encryption } = input.blob;
+      const record: PhotoRecord = { photoNumber, fileId, chunks, ...input.facts, ...encryption, storedAt: new Date() };
+      const previous = await this.subjectLocks.run(input.subjectId, () => this.setPhoto(input, record));
+      if (previous) this.discardBlob(previous.fileId, previous.chunks);
+      return toSummary(input.photoType, record);
+    } catch (err) {
+      this.discardBlob(input.blob.fileId, input.blob.chunks);
+      throw err;
+    }
+  }
+
+  /** The conditional update behind commit; returns the record it replaced, if any. */
+  private async setPhoto(input: CommitInput, record: PhotoRecord): Promise<PhotoRecord | undefined> {
+    const { subjectId, photoType } = input;
+    const key = `photos.${slot(photoType)}`;
+    await this.ensureSubject(subjectId, input.partnerId);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.collection.findOne({ _id: subjectId });
+      if (!current || current.locked) throw photoLocked();
+      const previous = current.photos?.[slot(photoType)];
+      const outbox = pushOutbox(
+        outboxRecord({
+          topic: this.photoTopic,
+          type: 'kyc.photo.v1.PhotoStored',
+          key: subjectId,
+          payload: Buffer.from(
+            photo.PhotoStored.encode({
+              subjectId,
+              partnerId: input.partnerId,
+              photoType,
+              photoNumber: record.photoNumber,
+              contentType: record.contentType,
+              sizeBytes: record.sizeBytes,
+              replacedPhotoNumber: previous?.photoNumber ?? 0,
+              storedAt: record.storedAt,
+            }).finish(),
+          ),
+          correlationId: input.correlationId,
+          causationId: '',
+        }),
+      );
+      const res = await this.collection.updateOne(
+        { _id: subjectId, locked: { $ne: true }, [`${key}.fileId`]: previous ? previous.fileId : { $exists: false } } as never,
+        { $set: { ...outbox.$set, [key]: record, partnerId: input.partnerId, updatedAt: new Date() }, $push: outbox.$push } as never,
+      );
+      if (res.modifiedCount === 1) return previous;
+    }
+    throw new KycError('KYC.PHOTO.CONTENDED', 'too many concurrent changes of the same photo', { kind: 'unavailable', retriable: true });
+  }
+
+  /** Deletes the subject's photo of a type unless locked; false when there was none (deleting is idempotent). */
+  async delete(subjectId: string, photoType: number, correlationId: string): Promise<boolean> {
+    const removed = await this.subjectLocks.run(subjectId, () => this.unsetPhoto(subjectId, photoType, correlationId));
+    if (!removed) return false;
+    this.discardBlob(removed.fileId, removed.chunks);
+    return true;
+  }
+
+  /** Removes the photo record and queues PhotoDeleted; returns the blob to delete, if there was a photo. */
+  private async unsetPhoto(subjectId: string, photoType: number, correlationId: string): Promise<PhotoRecord | undefined> {
+    const key = `photos.${slot(photoType)}`;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.collection.findOne({ _id: subjectId });
+      if (current?.locked) throw photoLocked();
+      const previous = current?.photos?.[slot(photoType)];
+      if (!current || !previous) return undefined;
+      const outbox = pushOutbox(
+        outboxRecord({
+          topic: this.photoTopic,
+          type: 'kyc.photo.v1.PhotoDeleted',
+          key: subjectId,
+          payload: Buffer.from(
+            photo.PhotoDeleted.encode({
+              subjectId,
+              partnerId: current.partnerId,
+              photoType,
+              photoNumber: previous.photoNumber,
+              deletedAt: new Date(),
+            }).finish(),
+          ),
+          correlationId,
+          causationId: '',
+        }),
+      );
+      const res = await this.collection.updateOne(
+        { _id: subjectId, locked: { $ne: true }, [`${key}.fileId`]: previous.fileId } as never,
+        { $set: { ...outbox.$set, updatedAt: new Date() }, $unset: { [key]: '' }, $push: outbox.$push } as never,
+      );
+      if (res.modifiedCount === 1) return previous;
+    }
+    throw new KycError('KYC.PHOTO.CONTENDED', 'too many concurrent changes of the same photo', { kind: 'unavailable', retriable: true });
+  }
+
+  /**
+   * Opens the current photo of a type as a stream of plaintext, or undefined when there is none.
+   * AES-GCM authenticates at the end: a tampered blob makes the stream error after its last
+   * chunk, so callers must treat a stream error as "the bytes sent so far are void".
+   */
+  async open(subjectId: string, photoType: number): Promise<{ summary: photo.PhotoSummary; stream: Readable } | undefined> {
+    const doc = await this.collection.findOne({ _id: subjectId }, { projection: { [`photos.${slot(photoType)}`]: 1 } });
+    const r = doc?.photos?.[slot(photoType)];
+    if (!r) return undefined;
+    const decrypt: Transform = this.cipher.createDecryptStream(
+      aadOf(subjectId, photoType, r.fileId),
+      { keyId: r.keyId, iv: bytesOf(r.wrapIv), tag: bytesOf(r.wrapTag), wrapped: bytesOf(r.wrappedKey) },
+      bytesOf(r.iv),
+      bytesOf(r.tag),
+    );
+    const download = this.blobs.openReader(r.fileId, r.chunks);
+    // Propagate errors both ways and tear everything down if the consumer goes away.
+    pipeline(download, decrypt).catch(() => undefined);
+    return { summary: toSummary(photoType, r), stream: decrypt };
+  }
+
+  /**
+   * Applies a review outcome to the subject's lock, creating the subject's document if it has
+   * none yet (a subject may submit before ever uploading).
+   */
+  async setLocked(subjectId: string, partnerId: string, locked: boolean): Promise<void> {
+    await this.subjectLocks.run(subjectId, async () => {
+      await this.ensureSubject(subjectId, partnerId);
+      await this.collection.updateOne({ _id: subjectId }, { $set: { locked, updatedAt: new Date() } });
+    });
+  }
+
+  /** Deletes blobs older than the grace period that no photo record references; returns how many. */
+  async sweepOrphans(graceSeconds: number): Promise<number> {
+    let removed = 0;
+    for (const id of await this.blobs.idsCreatedBefore(new Date(Date.now() - graceSeconds * 1000))) {
+      const filter = { $or: [{ 'photos.t0.fileId': id }, { 'photos.t1.fileId': id }] };
+      if ((await this.collection.countDocuments(filter as never, { limit: 1 })) === 0) {
+        await this.blobs.delete(id);
+        removed++;
+      }
+    }
+    return removed;
   }
 }

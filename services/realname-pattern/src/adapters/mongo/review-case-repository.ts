@@ -1,21 +1,30 @@
 import mongoose from 'mongoose';
 import { review } from '@kyc/contracts';
-import { bytesOf, Counter, OutboxRecord, outboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
+import { Counter, DocumentLocks, OutboxRecord, bytesOf, outboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
-import { CaseStatus, SUBMITTABLE, sealContext } from '../../domain/review-case';
+import { CaseStatus, DecisionRecord, nextRound, SUBMITTABLE, sealContext } from '../../domain/review-case';
 
 /** One document per subject; personal fields are sealed, the ID number also has a blind index. */
 const reviewCaseSchema = new mongoose.Schema(
   {
     _id: { type: String },
-    caseId: { type: String, required: true },
+    caseId: { type: String, required: true, index: { unique: true } },
     caseNumber: { type: Number, required: true, index: true },
     partnerId: { type: String, required: true },
     status: { type: Number, required: true, index: true },
+    /** Submission round: 0 before the first submission, +1 with every (re)submission. */
+    round: { type: Number, default: 0 },
     nameSealed: { type: Buffer },
     idNumberSealed: { type: Buffer },
     idNumberIndex: { type: String, index: true },
+    /** Legacy clear-text reason; no longer written (see rejectNoteSealed). */
     rejectReason: { type: String, default: '' },
+    /** Reason code of the latest rejection (from the catalog; not personal data). */
+    rejectReasonCode: { type: String, default: '' },
+    /** The reviewer's free-text note of the latest rejection: may hold personal data, so sealed. */
+    rejectNoteSealed: { type: Buffer },
+    decidedAt: { type: Date },
+    decidedBy: { type: String },
     submittedAt: { type: Date, index: true },
     /** Ids of events already applied to this document: a redelivery cannot apply twice. */
     appliedEvents: { type: [String], default: [] },
@@ -26,15 +35,64 @@ const reviewCaseSchema = new mongoose.Schema(
 
 export type ReviewCaseDoc = mongoose.InferSchemaType<typeof reviewCaseSchema> & { _id: string };
 
-export interface ReviewCaseView {
-  found: boolean;
+export interface CaseSummaryView {
   caseId: string;
   caseNumber: number;
+  subjectId: string;
+  partnerId: string;
   status: CaseStatus;
+  round: number;
+  submittedAt?: Date;
+}
+
+export interface ReviewCaseView extends CaseSummaryView {
+  found: boolean;
   name: string;
   idNumber: string;
+  /** The reviewer's note of the latest rejection (opened), or a legacy clear-text reason. */
   rejectReason: string;
+  rejectReasonCode: string;
 }
+
+/**
+ * A document written before rounds existed has no `round`: it is at round 1 if it was ever
+ * submitted, 0 otherwise. Filters on a round must then also match the missing field.
+ */
+const roundOf = (doc: { round?: number | null; status?: number | null }) =>
+  doc.round ?? (doc.status === undefined || doc.status === null || doc.status === CaseStatus.Draft ? 0 : 1);
+const roundFilter = (round: number) => (round <= 1 ? { $in: [round, null] } : round);
+
+interface StoredSummary {
+  _id: string;
+  caseId: string;
+  caseNumber: number;
+  partnerId: string;
+  status: number;
+  round?: number | null;
+  submittedAt?: Date | null;
+}
+
+interface StoredCase extends StoredSummary {
+  nameSealed?: unknown;
+  idNumberSealed?: unknown;
+  rejectNoteSealed?: unknown;
+  rejectReason?: string | null;
+  rejectReasonCode?: string | null;
+}
+
+const NOT_FOUND: ReviewCaseView = {
+  found: false,
+  caseId: '',
+  caseNumber: 0,
+  subjectId: '',
+  partnerId: '',
+  status: CaseStatus.Draft,
+  round: 0,
+  name: '',
+  idNumber: '',
+  rejectReason: '',
+  rejectReasonCode: '',
+};
 
 export class ReviewCaseRepository {
   readonly model: mongoose.Model<ReviewCaseDoc>;
@@ -44,54 +102,79 @@ export class ReviewCaseRepository {
     conn: mongoose.Connection,
     private readonly cipher: PiiCipher,
     private readonly reviewTopic: string,
+    /** Shared with every other writer of this collection in the process (see DocumentLocks). */
+    readonly locks: DocumentLocks = new DocumentLocks(),
   ) {
     this.model = conn.model<ReviewCaseDoc>('ReviewCase', reviewCaseSchema);
     this.counter = new Counter(conn);
   }
 
+  /** The subject's case with its identity opened, for the partner's status query. */
   async find(subjectId: string): Promise<ReviewCaseView> {
     const doc = await this.model.findById(subjectId).lean();
-    if (!doc || doc.status === undefined) {
-      return { found: false, caseId: '', caseNumber: 0, status: CaseStatus.Draft, name: '', idNumber: '', rejectReason: '' };
-    }
-    return {
-      found: true,
-      caseId: doc.caseId,
-      caseNumber: doc.caseNumber,
-      status: doc.status as CaseStatus,
-      name: doc.nameSealed ? this.cipher.openString(bytesOf(doc.nameSealed), sealContext.name(subjectId)) : '',
-      idNumber: doc.idNumberSealed ? this.cipher.openString(bytesOf(doc.idNumberSealed), sealContext.idNumber(subjectId)) : '',
-      rejectReason: doc.rejectReason ?? '',
-    };
+    if (!doc || doc.status === undefined) return { ...NOT_FOUND };
+    return this.view(doc);
   }
 
-  /**
-   * Moves the subject's case to Pending with the submitted identity, in one atomic single-document
-   * update that also records the causing event and queues CaseSubmitted in the outbox.
-   * Returns false when the case is locked or the event was already applied.
-   */
+  /** A case by its id, with its identity opened, for a reviewer. */
+  async findByCaseId(caseId: string): Promise<ReviewCaseView> {
+    const doc = await this.model.findOne({ caseId }).lean();
+    if (!doc || doc.status === undefined) return { ...NOT_FOUND };
+    return this.view(doc);
+  }
+
+  /** A case's summary by its id (nothing opened). */
+  async summaryByCaseId(caseId: string): Promise<CaseSummaryView | undefined> {
+    const doc = await this.model
+      .findOne({ caseId }, { caseId: 1, caseNumber: 1, partnerId: 1, status: 1, round: 1, submittedAt: 1 })
+      .lean();
+    return doc && doc.status !== undefined ? this.summary(doc) : undefined;
+  }
+
+  /** Pending cases, oldest (current) submission first. */
+  async listPending(limit: number): Promise<CaseSummaryView[]> {
+    const docs = await this.model
+      .find({ status: CaseStatus.Pending }, { caseId: 1, caseNumber: 1, partnerId: 1, status: 1, round: 1, submittedAt: 1 })
+      .sort({ submittedAt: 1, caseNumber: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map((d) => this.summary(d));
+  }
+
+  /** Pending cases whose last write is older than `before`: candidates for rolling a decision forward. */
+  async pendingSince(before: Date, limit = 500): Promise<{ subjectId: string; caseId: string; round: number }[]> {
+    const docs = await this.model
+      .find({ status: CaseStatus.Pending, updatedAt: { $lt: before } }, { caseId: 1, round: 1, status: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map((d) => ({ subjectId: d._id, caseId: d.caseId, round: roundOf(d) }));
+  }
+
   /** Creates the subject's Draft case if it has none yet; safe to call concurrently. */
   async ensureCase(subjectId: string, partnerId: string): Promise<void> {
     if (await this.model.exists({ _id: subjectId })) return;
-    const caseNumber = await this.counter.next('review_case');
+    const caseNumber = await this.locks.run('counter:review_case', () => this.counter.next('review_case'));
     const now = new Date();
     try {
-      await this.model.collection.updateOne(
-        { _id: subjectId } as never,
-        {
-          $setOnInsert: {
-            caseId: new mongoose.Types.ObjectId().toHexString(),
-            caseNumber,
-            partnerId,
-            status: CaseStatus.Draft,
-            appliedEvents: [],
-            outbox: [],
-            outboxPending: false,
-            createdAt: now,
-            updatedAt: now,
+      await this.locks.run(subjectId, () =>
+        this.model.collection.updateOne(
+          { _id: subjectId } as never,
+          {
+            $setOnInsert: {
+              caseId: new mongoose.Types.ObjectId().toHexString(),
+              caseNumber,
+              partnerId,
+              status: CaseStatus.Draft,
+              round: 0,
+              appliedEvents: [],
+              outbox: [],
+              outboxPending: false,
+              createdAt: now,
+              updatedAt: now,
+            },
           },
-        },
-        { upsert: true },
+          { upsert: true },
+        ),
       );
     } catch (err) {
       // Lost the race to another writer creating the same case: it exists now, which is all we need.
@@ -100,9 +183,9 @@ export class ReviewCaseRepository {
   }
 
   /**
-   * Moves the subject's case to Pending with the submitted identity, in one atomic single-document
-   * update that also records the causing event and queues CaseSubmitted in the outbox.
-   * Returns false when the case is locked or the event was already applied.
+   * Moves the subject's case to Pending with the submitted identity, opening the next round, in
+   * one single-document update that also records the causing event and queues CaseSubmitted in
+   * the outbox. Returns false when the case is locked or the event was already applied.
    */
   async submit(input: {
     subjectId: string;
@@ -114,36 +197,47 @@ export class ReviewCaseRepository {
   }): Promise<boolean> {
     const { subjectId } = input;
     await this.ensureCase(subjectId, input.partnerId);
-    const { caseId } = (await this.model.findById(subjectId, { caseId: 1 }).lean())!;
-    const now = new Date();
-    const event = outboxRecord({
-      topic: this.reviewTopic,
-      type: 'kyc.review.v1.CaseSubmitted',
-      key: subjectId,
-      payload: Buffer.from(
-        review.CaseSubmitted.encode({ caseId, subjectId, partnerId: input.partnerId, submittedAt: now }).finish(),
-      ),
-      correlationId: input.correlationId,
-      causationId: input.eventId,
+    return this.locks.run(subjectId, async () => {
+      const current = (await this.model.findById(subjectId, { caseId: 1, round: 1, status: 1 }).lean())!;
+      const round = nextRound(roundOf(current));
+      const now = new Date();
+      const event = outboxRecord({
+        topic: this.reviewTopic,
+        type: 'kyc.review.v1.CaseSubmitted',
+        key: subjectId,
+        payload: Buffer.from(
+          review.CaseSubmitted.encode({ caseId: current.caseId, subjectId, partnerId: input.partnerId, submittedAt: now }).finish(),
+        ),
+        correlationId: input.correlationId,
+        causationId: input.eventId,
+      });
+      const outbox = pushOutbox(event);
+      const res = await this.model.collection.updateOne(
+        {
+          _id: subjectId,
+          status: { $in: [...SUBMITTABLE] },
+          round: roundFilter(roundOf(current)),
+          appliedEvents: { $ne: input.eventId },
+        } as never,
+        {
+          $set: {
+            ...outbox.$set,
+            status: CaseStatus.Pending,
+            round,
+            nameSealed: this.cipher.sealString(input.name, sealContext.name(subjectId)),
+            idNumberSealed: this.cipher.sealString(input.idNumber, sealContext.idNumber(subjectId)),
+            idNumberIndex: this.cipher.blindIndex(input.idNumber, 'idcard_number'),
+            rejectReason: '',
+            rejectReasonCode: '',
+            submittedAt: now,
+            updatedAt: now,
+          },
+          $unset: { rejectNoteSealed: '', decidedAt: '', decidedBy: '' },
+          $push: { ...outbox.$push, appliedEvents: { $each: [input.eventId], $slice: -50 } },
+        } as never,
+      );
+      return res.modifiedCount === 1;
     });
-    const outbox = pushOutbox(event);
-    const res = await this.model.collection.updateOne(
-      { _id: subjectId, status: { $in: [...SUBMITTABLE] }, appliedEvents: { $ne: input.eventId } } as never,
-      {
-        $set: {
-          ...outbox.$set,
-          status: CaseStatus.Pending,
-          nameSealed: this.cipher.sealString(input.name, sealContext.name(subjectId)),
-          idNumberSealed: this.cipher.sealString(input.idNumber, sealContext.idNumber(subjectId)),
-          idNumberIndex: this.cipher.blindIndex(input.idNumber, 'idcard_number'),
-          rejectReason: '',
-          submittedAt: now,
-          updatedAt: now,
-        },
-        $push: { ...outbox.$push, appliedEvents: { $each: [input.eventId], $slice: -50 } },
-      } as never,
-    );
-    return res.modifiedCount === 1;
   }
 
   /** Records a refused submission in the outbox so the partner can be told. */
@@ -160,9 +254,92 @@ export class ReviewCaseRepository {
     });
     const outbox = pushOutbox(record);
     await this.ensureCase(input.subjectId, input.partnerId);
-    await this.model.collection.updateOne(
-      { _id: input.subjectId, appliedEvents: { $ne: input.eventId } } as never,
-      { $set: outbox.$set, $push: { ...outbox.$push, appliedEvents: { $each: [input.eventId], $slice: -50 } } } as never,
+    await this.locks.run(input.subjectId, () =>
+      this.model.collection.updateOne(
+        { _id: input.subjectId, appliedEvents: { $ne: input.eventId } } as never,
+        { $set: outbox.$set, $push: { ...outbox.$push, appliedEvents: { $each: [input.eventId], $slice: -50 } } } as never,
+      ),
     );
+  }
+
+  /**
+   * Applies a recorded decision to the case: the new status, the rejection reason and CaseDecided
+   * in the outbox, in one single-document update conditioned on the case still being Pending at
+   * the decided round. Idempotent: applying the same decision again changes nothing. The event id
+   * comes from the decision record, so even a double application publishes one event id.
+   * `note` is the reviewer's free text; a roll-forward after a crash has none (it is not kept in
+   * the audit trail).
+   */
+  async applyDecision(subjectId: string, decision: DecisionRecord, note = ''): Promise<boolean> {
+    return this.locks.run(subjectId, async () => {
+      const current = await this.model.findById(subjectId, { caseId: 1, partnerId: 1 }).lean();
+      if (!current || current.caseId !== decision.caseId) return false;
+      const event = outboxRecord({
+        eventId: decision.eventId,
+        topic: this.reviewTopic,
+        type: 'kyc.review.v1.CaseDecided',
+        key: subjectId,
+        payload: Buffer.from(
+          review.CaseDecided.encode({
+            caseId: decision.caseId,
+            subjectId,
+            partnerId: current.partnerId,
+            status: decision.toStatus as number as review.ReviewStatus,
+            reviewerId: decision.reviewerId,
+            reason: '',
+            decidedAt: decision.decidedAt,
+            round: decision.round,
+            reasonCode: decision.reasonCode,
+          }).finish(),
+        ),
+        correlationId: decision.correlationId,
+        causationId: decision._id,
+      });
+      const outbox = pushOutbox(event);
+      const rejected = decision.toStatus === CaseStatus.Rejected;
+      const res = await this.model.collection.updateOne(
+        { _id: subjectId, caseId: decision.caseId, status: CaseStatus.Pending, round: roundFilter(decision.round) } as never,
+        {
+          $set: {
+            ...outbox.$set,
+            status: decision.toStatus,
+            round: decision.round,
+            rejectReason: '',
+            rejectReasonCode: decision.reasonCode,
+            decidedAt: decision.decidedAt,
+            decidedBy: decision.reviewerId,
+            updatedAt: new Date(),
+            ...(rejected && note ? { rejectNoteSealed: this.cipher.sealString(note, sealContext.rejectNote(subjectId)) } : {}),
+          },
+          $push: outbox.$push,
+        } as never,
+      );
+      return res.modifiedCount === 1;
+    });
+  }
+
+  private summary(doc: StoredSummary): CaseSummaryView {
+    return {
+      caseId: doc.caseId,
+      caseNumber: doc.caseNumber,
+      subjectId: doc._id,
+      partnerId: doc.partnerId,
+      status: doc.status as CaseStatus,
+      round: roundOf(doc),
+      submittedAt: doc.submittedAt ?? undefined,
+    };
+  }
+
+  private view(doc: StoredCase): ReviewCaseView {
+    const subjectId = doc._id;
+    const open = (sealed: unknown, context: string) => (sealed ? this.cipher.openString(bytesOf(sealed), context) : '');
+    return {
+      ...this.summary(doc),
+      found: true,
+      name: open(doc.nameSealed, sealContext.name(subjectId)),
+      idNumber: open(doc.idNumberSealed, sealContext.idNumber(subjectId)),
+      rejectReason: open(doc.rejectNoteSealed, sealContext.rejectNote(subjectId)) || (doc.rejectReason ?? ''),
+      rejectReasonCode: doc.rejectReasonCode ?? '',
+    };
   }
 }

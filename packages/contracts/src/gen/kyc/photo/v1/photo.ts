@@ -22,6 +22,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 
 export const protobufPackage = "kyc.photo.v1";
 
@@ -78,6 +79,30 @@ export interface DeletePhotoRequest {
 }
 
 export interface DeletePhotoResponse {
+  /** False when there was no photo of that type (deleting is idempotent). */
+  deleted: boolean;
+}
+
+/** A photo was stored, possibly replacing an earlier photo of the same type. */
+export interface PhotoStored {
+  subjectId: string;
+  partnerId: string;
+  photoType: number;
+  photoNumber: number;
+  contentType: string;
+  sizeBytes: number;
+  /** photo_number of the photo this one replaced; 0 when there was none. */
+  replacedPhotoNumber: number;
+  storedAt: Date | undefined;
+}
+
+/** A photo was deleted by the subject (through the partner) before submission. */
+export interface PhotoDeleted {
+  subjectId: string;
+  partnerId: string;
+  photoType: number;
+  photoNumber: number;
+  deletedAt: Date | undefined;
 }
 
 function createBaseListPhotosRequest(): ListPhotosRequest {
@@ -950,11 +975,14 @@ export const DeletePhotoRequest: MessageFns<DeletePhotoRequest> = {
 };
 
 function createBaseDeletePhotoResponse(): DeletePhotoResponse {
-  return {};
+  return { deleted: false };
 }
 
 export const DeletePhotoResponse: MessageFns<DeletePhotoResponse> = {
-  encode(_: DeletePhotoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: DeletePhotoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deleted !== false) {
+      writer.uint32(8).bool(message.deleted);
+    }
     return writer;
   },
 
@@ -971,6 +999,14 @@ export const DeletePhotoResponse: MessageFns<DeletePhotoResponse> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.deleted = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -983,20 +1019,399 @@ export const DeletePhotoResponse: MessageFns<DeletePhotoResponse> = {
     }
   },
 
-  fromJSON(_: any): DeletePhotoResponse {
-    return {};
+  fromJSON(object: any): DeletePhotoResponse {
+    return { deleted: isSet(object.deleted) ? globalThis.Boolean(object.deleted) : false };
   },
 
-  toJSON(_: DeletePhotoResponse): unknown {
+  toJSON(message: DeletePhotoResponse): unknown {
     const obj: any = {};
+    if (message.deleted !== false) {
+      obj.deleted = message.deleted;
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<DeletePhotoResponse>, I>>(base?: I): DeletePhotoResponse {
     return DeletePhotoResponse.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<DeletePhotoResponse>, I>>(_: I): DeletePhotoResponse {
+  fromPartial<I extends Exact<DeepPartial<DeletePhotoResponse>, I>>(object: I): DeletePhotoResponse {
     const message = createBaseDeletePhotoResponse();
+    message.deleted = object.deleted ?? false;
+    return message;
+  },
+};
+
+function createBasePhotoStored(): PhotoStored {
+  return {
+    subjectId: "",
+    partnerId: "",
+    photoType: 0,
+    photoNumber: 0,
+    contentType: "",
+    sizeBytes: 0,
+    replacedPhotoNumber: 0,
+    storedAt: undefined,
+  };
+}
+
+export const PhotoStored: MessageFns<PhotoStored> = {
+  encode(message: PhotoStored, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.photoType !== 0) {
+      writer.uint32(24).int32(message.photoType);
+    }
+    if (message.photoNumber !== 0) {
+      writer.uint32(32).int64(message.photoNumber);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(42).string(message.contentType);
+    }
+    if (message.sizeBytes !== 0) {
+      writer.uint32(48).int64(message.sizeBytes);
+    }
+    if (message.replacedPhotoNumber !== 0) {
+      writer.uint32(56).int64(message.replacedPhotoNumber);
+    }
+    if (message.storedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.storedAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PhotoStored {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePhotoStored();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.photoType = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.photoNumber = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.sizeBytes = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.replacedPhotoNumber = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.storedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PhotoStored {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      photoType: isSet(object.photoType)
+        ? globalThis.Number(object.photoType)
+        : isSet(object.photo_type)
+        ? globalThis.Number(object.photo_type)
+        : 0,
+      photoNumber: isSet(object.photoNumber)
+        ? globalThis.Number(object.photoNumber)
+        : isSet(object.photo_number)
+        ? globalThis.Number(object.photo_number)
+        : 0,
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.Number(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.Number(object.size_bytes)
+        : 0,
+      replacedPhotoNumber: isSet(object.replacedPhotoNumber)
+        ? globalThis.Number(object.replacedPhotoNumber)
+        : isSet(object.replaced_photo_number)
+        ? globalThis.Number(object.replaced_photo_number)
+        : 0,
+      storedAt: isSet(object.storedAt)
+        ? fromJsonTimestamp(object.storedAt)
+        : isSet(object.stored_at)
+        ? fromJsonTimestamp(object.stored_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PhotoStored): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.photoType !== 0) {
+      obj.photoType = Math.round(message.photoType);
+    }
+    if (message.photoNumber !== 0) {
+      obj.photoNumber = Math.round(message.photoNumber);
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    if (message.sizeBytes !== 0) {
+      obj.sizeBytes = Math.round(message.sizeBytes);
+    }
+    if (message.replacedPhotoNumber !== 0) {
+      obj.replacedPhotoNumber = Math.round(message.replacedPhotoNumber);
+    }
+    if (message.storedAt !== undefined) {
+      obj.storedAt = message.storedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PhotoStored>, I>>(base?: I): PhotoStored {
+    return PhotoStored.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PhotoStored>, I>>(object: I): PhotoStored {
+    const message = createBasePhotoStored();
+    message.subjectId = object.subjectId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.photoType = object.photoType ?? 0;
+    message.photoNumber = object.photoNumber ?? 0;
+    message.contentType = object.contentType ?? "";
+    message.sizeBytes = object.sizeBytes ?? 0;
+    message.replacedPhotoNumber = object.replacedPhotoNumber ?? 0;
+    message.storedAt = object.storedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBasePhotoDeleted(): PhotoDeleted {
+  return { subjectId: "", partnerId: "", photoType: 0, photoNumber: 0, deletedAt: undefined };
+}
+
+export const PhotoDeleted: MessageFns<PhotoDeleted> = {
+  encode(message: PhotoDeleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.photoType !== 0) {
+      writer.uint32(24).int32(message.photoType);
+    }
+    if (message.photoNumber !== 0) {
+      writer.uint32(32).int64(message.photoNumber);
+    }
+    if (message.deletedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.deletedAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PhotoDeleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePhotoDeleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.photoType = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.photoNumber = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.deletedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PhotoDeleted {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      photoType: isSet(object.photoType)
+        ? globalThis.Number(object.photoType)
+        : isSet(object.photo_type)
+        ? globalThis.Number(object.photo_type)
+        : 0,
+      photoNumber: isSet(object.photoNumber)
+        ? globalThis.Number(object.photoNumber)
+        : isSet(object.photo_number)
+        ? globalThis.Number(object.photo_number)
+        : 0,
+      deletedAt: isSet(object.deletedAt)
+        ? fromJsonTimestamp(object.deletedAt)
+        : isSet(object.deleted_at)
+        ? fromJsonTimestamp(object.deleted_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PhotoDeleted): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.photoType !== 0) {
+      obj.photoType = Math.round(message.photoType);
+    }
+    if (message.photoNumber !== 0) {
+      obj.photoNumber = Math.round(message.photoNumber);
+    }
+    if (message.deletedAt !== undefined) {
+      obj.deletedAt = message.deletedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PhotoDeleted>, I>>(base?: I): PhotoDeleted {
+    return PhotoDeleted.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PhotoDeleted>, I>>(object: I): PhotoDeleted {
+    const message = createBasePhotoDeleted();
+    message.subjectId = object.subjectId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.photoType = object.photoType ?? 0;
+    message.photoNumber = object.photoNumber ?? 0;
+    message.deletedAt = object.deletedAt ?? undefined;
     return message;
   },
 };
@@ -1166,6 +1581,28 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());

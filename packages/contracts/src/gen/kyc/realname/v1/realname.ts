@@ -36,8 +36,16 @@ export interface GetReviewCaseResponse {
   name: string;
   idcardNumber: string;
   status: ReviewStatus;
+  /**
+   * The reviewer's note of the latest rejection (free text, may hold personal data: it is shown
+   * to the subject's partner only, never put into events or the audit trail).
+   */
   rejectReason: string;
   caseId: string;
+  /** Reason code of the latest rejection, from the catalog (see DecideCaseRequest.reason_code). */
+  rejectReasonCode: string;
+  /** Submission round of the current state (0 before the first submission). */
+  round: number;
 }
 
 export interface CaseSummary {
@@ -70,18 +78,43 @@ export interface GetCaseForReviewResponse {
   name: string;
   idcardNumber: string;
   rejectReason: string;
+  rejectReasonCode: string;
+  /** Earlier decisions on this case (one per decided round), oldest first. */
+  decisions: DecisionRecord[];
+}
+
+/**
+ * One entry of the append-only review audit trail: who decided which round of a case, and when.
+ * Holds ids and codes only, never personal data.
+ */
+export interface DecisionRecord {
+  caseId: string;
+  round: number;
+  fromStatus: ReviewStatus;
+  toStatus: ReviewStatus;
+  reviewerId: string;
+  reasonCode: string;
+  decidedAt: Date | undefined;
 }
 
 export interface DecideCaseRequest {
   caseId: string;
   /** REVIEW_STATUS_APPROVED or REVIEW_STATUS_REJECTED. */
   decision: ReviewStatus;
-  /** Required when rejecting; shown to the subject's partner. */
+  /**
+   * Optional free-text note to the subject's partner. May hold personal data, so it is stored
+   * encrypted with the case and kept out of events and the audit trail.
+   */
   reason: string;
   reviewerId: string;
   /** The round the reviewer looked at; a decision on a stale round fails. */
   round: number;
   correlationId: string;
+  /**
+   * Required when rejecting: a code from the rejection catalog (e.g. "PHOTO_UNREADABLE");
+   * INVALID_ARGUMENT (KYC.REVIEW.UNKNOWN_REASON_CODE) otherwise. Must be empty when approving.
+   */
+  reasonCode: string;
 }
 
 export interface DecideCaseResponse {
@@ -162,7 +195,17 @@ export const GetReviewCaseRequest: MessageFns<GetReviewCaseRequest> = {
 };
 
 function createBaseGetReviewCaseResponse(): GetReviewCaseResponse {
-  return { found: false, caseNumber: 0, name: "", idcardNumber: "", status: 0, rejectReason: "", caseId: "" };
+  return {
+    found: false,
+    caseNumber: 0,
+    name: "",
+    idcardNumber: "",
+    status: 0,
+    rejectReason: "",
+    caseId: "",
+    rejectReasonCode: "",
+    round: 0,
+  };
 }
 
 export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
@@ -187,6 +230,12 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
     }
     if (message.caseId !== "") {
       writer.uint32(58).string(message.caseId);
+    }
+    if (message.rejectReasonCode !== "") {
+      writer.uint32(66).string(message.rejectReasonCode);
+    }
+    if (message.round !== 0) {
+      writer.uint32(72).int32(message.round);
     }
     return writer;
   },
@@ -260,6 +309,22 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
             message.caseId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.rejectReasonCode = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.round = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -297,6 +362,12 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
         : isSet(object.case_id)
         ? globalThis.String(object.case_id)
         : "",
+      rejectReasonCode: isSet(object.rejectReasonCode)
+        ? globalThis.String(object.rejectReasonCode)
+        : isSet(object.reject_reason_code)
+        ? globalThis.String(object.reject_reason_code)
+        : "",
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
     };
   },
 
@@ -323,6 +394,12 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
     if (message.caseId !== "") {
       obj.caseId = message.caseId;
     }
+    if (message.rejectReasonCode !== "") {
+      obj.rejectReasonCode = message.rejectReasonCode;
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
     return obj;
   },
 
@@ -338,6 +415,8 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
     message.status = object.status ?? 0;
     message.rejectReason = object.rejectReason ?? "";
     message.caseId = object.caseId ?? "";
+    message.rejectReasonCode = object.rejectReasonCode ?? "";
+    message.round = object.round ?? 0;
     return message;
   },
 };
@@ -737,7 +816,7 @@ export const GetCaseForReviewRequest: MessageFns<GetCaseForReviewRequest> = {
 };
 
 function createBaseGetCaseForReviewResponse(): GetCaseForReviewResponse {
-  return { summary: undefined, name: "", idcardNumber: "", rejectReason: "" };
+  return { summary: undefined, name: "", idcardNumber: "", rejectReason: "", rejectReasonCode: "", decisions: [] };
 }
 
 export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
@@ -753,6 +832,12 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
     }
     if (message.rejectReason !== "") {
       writer.uint32(34).string(message.rejectReason);
+    }
+    if (message.rejectReasonCode !== "") {
+      writer.uint32(42).string(message.rejectReasonCode);
+    }
+    for (const v of message.decisions) {
+      DecisionRecord.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -802,6 +887,22 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
             message.rejectReason = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.rejectReasonCode = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.decisions.push(DecisionRecord.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -828,6 +929,14 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
         : isSet(object.reject_reason)
         ? globalThis.String(object.reject_reason)
         : "",
+      rejectReasonCode: isSet(object.rejectReasonCode)
+        ? globalThis.String(object.rejectReasonCode)
+        : isSet(object.reject_reason_code)
+        ? globalThis.String(object.reject_reason_code)
+        : "",
+      decisions: globalThis.Array.isArray(object?.decisions)
+        ? object.decisions.map((e: any) => DecisionRecord.fromJSON(e))
+        : [],
     };
   },
 
@@ -845,6 +954,12 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
     if (message.rejectReason !== "") {
       obj.rejectReason = message.rejectReason;
     }
+    if (message.rejectReasonCode !== "") {
+      obj.rejectReasonCode = message.rejectReasonCode;
+    }
+    if (message.decisions?.length) {
+      obj.decisions = message.decisions.map((e) => DecisionRecord.toJSON(e));
+    }
     return obj;
   },
 
@@ -859,12 +974,203 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
     message.name = object.name ?? "";
     message.idcardNumber = object.idcardNumber ?? "";
     message.rejectReason = object.rejectReason ?? "";
+    message.rejectReasonCode = object.rejectReasonCode ?? "";
+    message.decisions = object.decisions?.map((e) => DecisionRecord.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDecisionRecord(): DecisionRecord {
+  return { caseId: "", round: 0, fromStatus: 0, toStatus: 0, reviewerId: "", reasonCode: "", decidedAt: undefined };
+}
+
+export const DecisionRecord: MessageFns<DecisionRecord> = {
+  encode(message: DecisionRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.round !== 0) {
+      writer.uint32(16).int32(message.round);
+    }
+    if (message.fromStatus !== 0) {
+      writer.uint32(24).int32(message.fromStatus);
+    }
+    if (message.toStatus !== 0) {
+      writer.uint32(32).int32(message.toStatus);
+    }
+    if (message.reviewerId !== "") {
+      writer.uint32(42).string(message.reviewerId);
+    }
+    if (message.reasonCode !== "") {
+      writer.uint32(50).string(message.reasonCode);
+    }
+    if (message.decidedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.decidedAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DecisionRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecisionRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.round = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fromStatus = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.toStatus = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reviewerId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reasonCode = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.decidedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DecisionRecord {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+      fromStatus: isSet(object.fromStatus)
+        ? reviewStatusFromJSON(object.fromStatus)
+        : isSet(object.from_status)
+        ? reviewStatusFromJSON(object.from_status)
+        : 0,
+      toStatus: isSet(object.toStatus)
+        ? reviewStatusFromJSON(object.toStatus)
+        : isSet(object.to_status)
+        ? reviewStatusFromJSON(object.to_status)
+        : 0,
+      reviewerId: isSet(object.reviewerId)
+        ? globalThis.String(object.reviewerId)
+        : isSet(object.reviewer_id)
+        ? globalThis.String(object.reviewer_id)
+        : "",
+      reasonCode: isSet(object.reasonCode)
+        ? globalThis.String(object.reasonCode)
+        : isSet(object.reason_code)
+        ? globalThis.String(object.reason_code)
+        : "",
+      decidedAt: isSet(object.decidedAt)
+        ? fromJsonTimestamp(object.decidedAt)
+        : isSet(object.decided_at)
+        ? fromJsonTimestamp(object.decided_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DecisionRecord): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
+    if (message.fromStatus !== 0) {
+      obj.fromStatus = reviewStatusToJSON(message.fromStatus);
+    }
+    if (message.toStatus !== 0) {
+      obj.toStatus = reviewStatusToJSON(message.toStatus);
+    }
+    if (message.reviewerId !== "") {
+      obj.reviewerId = message.reviewerId;
+    }
+    if (message.reasonCode !== "") {
+      obj.reasonCode = message.reasonCode;
+    }
+    if (message.decidedAt !== undefined) {
+      obj.decidedAt = message.decidedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DecisionRecord>, I>>(base?: I): DecisionRecord {
+    return DecisionRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DecisionRecord>, I>>(object: I): DecisionRecord {
+    const message = createBaseDecisionRecord();
+    message.caseId = object.caseId ?? "";
+    message.round = object.round ?? 0;
+    message.fromStatus = object.fromStatus ?? 0;
+    message.toStatus = object.toStatus ?? 0;
+    message.reviewerId = object.reviewerId ?? "";
+    message.reasonCode = object.reasonCode ?? "";
+    message.decidedAt = object.decidedAt ?? undefined;
     return message;
   },
 };
 
 function createBaseDecideCaseRequest(): DecideCaseRequest {
-  return { caseId: "", decision: 0, reason: "", reviewerId: "", round: 0, correlationId: "" };
+  return { caseId: "", decision: 0, reason: "", reviewerId: "", round: 0, correlationId: "", reasonCode: "" };
 }
 
 export const DecideCaseRequest: MessageFns<DecideCaseRequest> = {
@@ -886,6 +1192,9 @@ export const DecideCaseRequest: MessageFns<DecideCaseRequest> = {
     }
     if (message.correlationId !== "") {
       writer.uint32(50).string(message.correlationId);
+    }
+    if (message.reasonCode !== "") {
+      writer.uint32(58).string(message.reasonCode);
     }
     return writer;
   },
@@ -951,6 +1260,14 @@ export const DecideCaseRequest: MessageFns<DecideCaseRequest> = {
             message.correlationId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.reasonCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -983,6 +1300,11 @@ export const DecideCaseRequest: MessageFns<DecideCaseRequest> = {
         : isSet(object.correlation_id)
         ? globalThis.String(object.correlation_id)
         : "",
+      reasonCode: isSet(object.reasonCode)
+        ? globalThis.String(object.reasonCode)
+        : isSet(object.reason_code)
+        ? globalThis.String(object.reason_code)
+        : "",
     };
   },
 
@@ -1006,6 +1328,9 @@ export const DecideCaseRequest: MessageFns<DecideCaseRequest> = {
     if (message.correlationId !== "") {
       obj.correlationId = message.correlationId;
     }
+    if (message.reasonCode !== "") {
+      obj.reasonCode = message.reasonCode;
+    }
     return obj;
   },
 
@@ -1020,6 +1345,7 @@ export const DecideCaseRequest: MessageFns<DecideCaseRequest> = {
     message.reviewerId = object.reviewerId ?? "";
     message.round = object.round ?? 0;
     message.correlationId = object.correlationId ?? "";
+    message.reasonCode = object.reasonCode ?? "";
     return message;
   },
 };

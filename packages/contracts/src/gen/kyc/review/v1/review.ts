@@ -83,8 +83,19 @@ export interface CaseDecided {
   partnerId: string;
   status: ReviewStatus;
   reviewerId: string;
+  /**
+   * Always empty: the reviewer's free-text note may hold personal data and stays out of Kafka.
+   *
+   * @deprecated
+   */
   reason: string;
-  decidedAt: Date | undefined;
+  decidedAt:
+    | Date
+    | undefined;
+  /** The submission round that was decided. */
+  round: number;
+  /** Rejection reason code from the catalog (empty when approved). */
+  reasonCode: string;
 }
 
 function createBaseCaseSubmitted(): CaseSubmitted {
@@ -334,7 +345,17 @@ export const SubmissionRefused: MessageFns<SubmissionRefused> = {
 };
 
 function createBaseCaseDecided(): CaseDecided {
-  return { caseId: "", subjectId: "", partnerId: "", status: 0, reviewerId: "", reason: "", decidedAt: undefined };
+  return {
+    caseId: "",
+    subjectId: "",
+    partnerId: "",
+    status: 0,
+    reviewerId: "",
+    reason: "",
+    decidedAt: undefined,
+    round: 0,
+    reasonCode: "",
+  };
 }
 
 export const CaseDecided: MessageFns<CaseDecided> = {
@@ -359,6 +380,12 @@ export const CaseDecided: MessageFns<CaseDecided> = {
     }
     if (message.decidedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.decidedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.round !== 0) {
+      writer.uint32(64).int32(message.round);
+    }
+    if (message.reasonCode !== "") {
+      writer.uint32(74).string(message.reasonCode);
     }
     return writer;
   },
@@ -432,6 +459,22 @@ export const CaseDecided: MessageFns<CaseDecided> = {
             message.decidedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.round = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.reasonCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -473,6 +516,12 @@ export const CaseDecided: MessageFns<CaseDecided> = {
         : isSet(object.decided_at)
         ? fromJsonTimestamp(object.decided_at)
         : undefined,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+      reasonCode: isSet(object.reasonCode)
+        ? globalThis.String(object.reasonCode)
+        : isSet(object.reason_code)
+        ? globalThis.String(object.reason_code)
+        : "",
     };
   },
 
@@ -499,6 +548,12 @@ export const CaseDecided: MessageFns<CaseDecided> = {
     if (message.decidedAt !== undefined) {
       obj.decidedAt = message.decidedAt.toISOString();
     }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
+    if (message.reasonCode !== "") {
+      obj.reasonCode = message.reasonCode;
+    }
     return obj;
   },
 
@@ -514,6 +569,8 @@ export const CaseDecided: MessageFns<CaseDecided> = {
     message.reviewerId = object.reviewerId ?? "";
     message.reason = object.reason ?? "";
     message.decidedAt = object.decidedAt ?? undefined;
+    message.round = object.round ?? 0;
+    message.reasonCode = object.reasonCode ?? "";
     return message;
   },
 };
