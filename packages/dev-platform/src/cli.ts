@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startDevServices } from '@kyc/dev-services';
 import { freePort } from '@kyc/dev-services';
 import { createPartner, mintSession } from './partner-client';
+import { createReviewer } from './reviewer-client';
 import { startPlatform } from './platform';
 import { samplePng } from './sample-images';
 
@@ -35,9 +36,11 @@ async function main() {
     kafkaBrokers: infra.kafkaBrokers,
     mongoUrl: infra.mongoUrl,
     gatewayPort: await preferredPort(Number(process.env.GATEWAY_PORT ?? 8080)),
+    reviewerPort: await preferredPort(Number(process.env.REVIEWER_PORT ?? 8081)),
   });
   const partner = await createPartner(platform, 'demo partner');
   const sid = await mintSession(platform.gatewayUrl, partner, 'demo-user-1');
+  const reviewer = await createReviewer(platform, 'demo reviewer');
   const url = platform.gatewayUrl;
   const handHeld = path.join(platform.logDir, 'hand-held.png');
   const idFront = path.join(platform.logDir, 'id-front.png');
@@ -58,6 +61,10 @@ async function main() {
       `  curl -s -F 'v_photo=@${idFront}' '${url}/user/validate/submit_photo/?user_sid=${sid}&t_photo=1'`,
       `  curl -s -X POST '${url}/user/validate/submit_info/' -H 'content-type: application/json' -d '{"data":{"user_sid":"${sid}","name":"张三","idcard_number":"${DEMO_ID_NUMBER}"}}'`,
       `  curl -s '${url}/user/validate/fetch_info/?user_sid=${sid}'`,
+      '',
+      `Review it (reviewer API on its own port, ${platform.reviewerUrl}):`,
+      `  curl -s -H 'authorization: Bearer ${reviewer.token}' '${platform.reviewerUrl}/reviewer/v1/cases'`,
+      `  curl -s -X POST -H 'authorization: Bearer ${reviewer.token}' -H 'content-type: application/json' -d '{"decision":"approve","round":1}' '${platform.reviewerUrl}/reviewer/v1/cases/CASE_ID/decision'`,
       '',
       'Press Ctrl-C to stop.',
       '',
