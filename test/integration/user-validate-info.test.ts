@@ -103,6 +103,20 @@ describe('seed 002 identity info', () => {
     expect((await submitInfo({ user_sid: 'no-such-session', name: '张三', idcard_number: idNumber() })).response).toEqual({ result: 404 });
   });
 
+  it('when the owner of review cases is down, then fetch_info and submit_info answer 500 in the seed envelope, and recover', async () => {
+    const { sid } = await partnerWithUser(platform, 'owner-down');
+    await uploadEvidencePhotos(platform, sid);
+    await platform.services['realname-pattern'].stop();
+    try {
+      expect(await fetchInfo(sid)).toEqual({ version: '0.1', response: { result: 500 }, context: null });
+      expect((await submitInfo({ user_sid: sid, name: '周九', idcard_number: idNumber() })).response).toEqual({ result: 500 });
+    } finally {
+      await platform.services['realname-pattern'].start();
+    }
+    // the breaker closes again once the owner is back
+    await eventually(async () => ((await fetchInfo(sid)).response.result === 200 ? true : undefined), 30_000);
+  });
+
   it('when the body is not JSON, then result 400 in the seed envelope', async () => {
     const res = await fetch(`${platform.gatewayUrl}/user/validate/submit_info/`, {
       method: 'POST',
