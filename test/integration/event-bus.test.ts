@@ -63,6 +63,23 @@ describe('event bus', () => {
   });
 });
 
+describe('processed-event records', () => {
+  it('when a sweep runs, then only records older than its cut-off are forgotten', async () => {
+    const mongo = await connectMongo(infra().mongoUrl, uniqueNamespace('sweep'), logger);
+    try {
+      const store = new MongoProcessedEvents(mongo);
+      await store.mark('group', 'event-1');
+      expect(await store.sweep(new Date(Date.now() - 60_000))).toBe(0);
+      expect(await store.has('group', 'event-1')).toBe(true);
+      expect(await store.sweep(new Date(Date.now() + 1_000))).toBe(1);
+      expect(await store.has('group', 'event-1')).toBe(false);
+      store.stop();
+    } finally {
+      await mongo.close();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('when a service gets SIGTERM, then it drains, disconnects and exits 0, and a restart resumes service', async () => {
     const platform = await bootPlatform('sigterm');

@@ -7,9 +7,21 @@ import mongoose from 'mongoose';
  */
 export class MongoProcessedEvents {
   private readonly collection: mongoose.mongo.Collection<{ _id: string; at: Date }>;
+  private sweeper?: NodeJS.Timeout;
 
-  constructor(conn: mongoose.Connection) {
+  /**
+   * `retentionDays` must outlast the topics' retention (Kafka's default is 7 days): an event can
+   * only be redelivered while the broker still holds it.
+   */
+  constructor(
+    conn: mongoose.Connection,
+    private readonly retentionDays = 14,
+  ) {
     this.collection = conn.db!.collection('processed_events');
+    this.sweeper = setInterval(() => {
+      void this.sweep(new Date(Date.now() - this.retentionDays * 86_400_000)).catch(() => undefined);
+    }, 3_600_000);
+    this.sweeper.unref();
   }
 
   async has(group: string, eventId: string): Promise<boolean> {
@@ -18,6 +30,10 @@ export class MongoProcessedEvents {
 
   async mark(group: string, eventId: string): Promise<void> {
     await this.collection.updateOne({ _id: `${group}:${eventId}` }, { $setOnInsert: { at: new Date() } }, { upsert: true });
+  }
+
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
   }
 
   async sweep(olderThan: Date): Promise<number> {
