@@ -3,9 +3,9 @@ import { Socket } from 'node:net';
 import { Metadata, ServiceError } from '@grpc/grpc-js';
 import busboy from 'busboy';
 import { Request, Response, Router } from 'express';
-import { review } from '@kyc/contracts';
 import { isKycError, KycError, Logger } from '@kyc/core';
 import { fromServiceError } from '@kyc/grpc-kit';
+import { isEvidenceLocked } from '../../domain/submission-rules';
 import { DownstreamClients } from '../grpc/downstream-clients';
 import { Session, SessionRepository } from '../mongo/session-repository';
 import { replyUserValidate, USER_VALIDATE_RESULT as R } from './user-validate-envelope';
@@ -39,7 +39,6 @@ export interface PhotoRouteOptions {
 }
 
 const PHOTO_FIELD = 'v_photo';
-const LOCKED_STATUSES = new Set([review.ReviewStatus.REVIEW_STATUS_PENDING, review.ReviewStatus.REVIEW_STATUS_APPROVED]);
 /** Room for multipart boundaries and part headers on top of the image itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 /** After an early answer, how long the client gets to read it and close before the socket is closed. */
@@ -69,12 +68,9 @@ export function userValidatePhotoRoutes(deps: {
   const logger = deps.logger.child({ component: 'user-validate-photos' });
   const photoStorage = clients.photoStorage;
 
-  const sessionOf = async (sid: unknown): Promise<Session | undefined> =>
-    typeof sid === 'string' && sid !== '' ? sessions.resolve(sid) : undefined;
-
   const isLocked = async (subjectId: string, correlationId: string) => {
     const current = await clients.realnamePattern.unary(clients.realnamePattern.raw.getReviewCase, { subjectId }, { correlationId });
-    return current.found && LOCKED_STATUSES.has(current.status);
+    return current.found && isEvidenceLocked(current.status);
   };
 
   const callMetadata = (correlationId: string) => {
@@ -123,7 +119,7 @@ export function userValidatePhotoRoutes(deps: {
         return answerEarly(req, res, R.badRequest);
       }
       if (!/^multipart\/form-data/i.test(contentType)) return answerEarly(req, res, R.badRequest);
-      const session = await sessionOf(req.query.user_sid);
+      const session = await sessions.resolve(req.query.user_sid);
       if (!session) return answerEarly(req, res, R.sessionNotFound);
       if (await isLocked(session.subjectId, correlationId)) return answerEarly(req, res, R.locked);
       // A declared length far beyond the limit is refused before a byte of it is read.
@@ -228,7 +224,7 @@ export function userValidatePhotoRoutes(deps: {
     if (typeof req.query.user_sid !== 'string' || req.query.user_sid === '' || photoType === undefined) return void res.sendStatus(400);
     let started = false;
     try {
-      const session = await sessionOf(req.query.user_sid);
+      const session = await sessions.resolve(req.query.user_sid);
       if (!session) return void res.sendStatus(401);
       const call = photoStorage.raw.downloadPhoto(
         { subjectId: session.subjectId, photoType },
@@ -285,7 +281,7 @@ export function userValidatePhotoRoutes(deps: {
     }
     const correlationId = correlationOf(req);
     try {
-      const session = await sessionOf(req.query.user_sid);
+      const session = await sessions.resolve(req.query.user_sid);
       if (!session) return replyUserValidate(res, R.sessionNotFound);
       if (await isLocked(session.subjectId, correlationId)) return replyUserValidate(res, R.locked);
       await photoStorage.unary(photoStorage.raw.deletePhoto, { subjectId: session.subjectId, photoType }, { correlationId });

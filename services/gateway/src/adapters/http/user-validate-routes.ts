@@ -3,10 +3,10 @@ import { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { review } from '@kyc/contracts';
 import { Logger } from '@kyc/core';
-import { missingPhotoTypes } from '../../domain/submission-rules';
+import { isEvidenceLocked, missingPhotoTypes } from '../../domain/submission-rules';
 import { DownstreamClients } from '../grpc/downstream-clients';
 import { SubmissionPublisher } from '../kafka/submission-publisher';
-import { Session, SessionRepository } from '../mongo/session-repository';
+import { SessionRepository } from '../mongo/session-repository';
 import { replyUserValidate, USER_VALIDATE_RESULT as R } from './user-validate-envelope';
 
 const submitInfoBody = z.object({
@@ -15,7 +15,6 @@ const submitInfoBody = z.object({
   idcard_number: z.string().min(1).max(32),
 });
 
-const LOCKED_STATUSES = new Set([review.ReviewStatus.REVIEW_STATUS_PENDING, review.ReviewStatus.REVIEW_STATUS_APPROVED]);
 
 /** Seed 002: /user/validate/* — identity info and photos for manual review, authorized by user_sid. */
 export function userValidateRoutes(deps: {
@@ -27,18 +26,13 @@ export function userValidateRoutes(deps: {
   const router = Router();
   const { sessions, clients } = deps;
 
-  /** Resolves user_sid to a live session of a partner that may use this contract. */
-  const sessionOf = async (sid: unknown): Promise<Session | undefined> => {
-    if (typeof sid !== 'string' || sid === '') return undefined;
-    return sessions.resolve(sid);
-  };
 
   router.post('/user/validate/submit_info/', async (req: Request, res: Response) => {
     // The seed wraps fields in "data"; a flat body is accepted too.
     const raw = (req.body && typeof req.body === 'object' && 'data' in req.body ? req.body.data : req.body) ?? {};
     const parsed = submitInfoBody.safeParse(raw);
     if (!parsed.success) return replyUserValidate(res, R.badRequest);
-    const session = await sessionOf(parsed.data.user_sid);
+    const session = await sessions.resolve(parsed.data.user_sid);
     if (!session) return replyUserValidate(res, R.sessionNotFound);
     const correlationId = (req.headers['x-correlation-id'] as string) || randomUUID();
 
@@ -47,7 +41,7 @@ export function userValidateRoutes(deps: {
       { subjectId: session.subjectId },
       { correlationId },
     );
-    if (LOCKED_STATUSES.has(current.status)) return replyUserValidate(res, R.locked);
+    if (isEvidenceLocked(current.status)) return replyUserValidate(res, R.locked);
 
     const photos = await clients.photoStorage.unary(clients.photoStorage.raw.listPhotos, { subjectId: session.subjectId }, { correlationId });
     if (missingPhotoTypes(photos.photos.map((p) => p.photoType)).length > 0) return replyUserValidate(res, R.badRequest);
@@ -71,7 +65,7 @@ export function userValidateRoutes(deps: {
 
   router.get('/user/validate/fetch_info/', async (req: Request, res: Response) => {
     if (typeof req.query.user_sid !== 'string' || req.query.user_sid === '') return replyUserValidate(res, R.badRequest);
-    const session = await sessionOf(req.query.user_sid);
+    const session = await sessions.resolve(req.query.user_sid);
     if (!session) return replyUserValidate(res, R.sessionNotFound);
     const [current, photos] = await Promise.all([
       clients.realnamePattern.unary(clients.realnamePattern.raw.getReviewCase, { subjectId: session.subjectId }),

@@ -87,8 +87,8 @@ export class SessionRepository {
   }
 
   /** The live session for a user_sid, or undefined when unknown or expired. */
-  async resolve(sid: string): Promise<Session | undefined> {
-    if (!sid || sid.length > 200) return undefined;
+  async resolve(sid: unknown): Promise<Session | undefined> {
+    if (typeof sid !== 'string' || sid === '' || sid.length > 200) return undefined;
     const doc = await this.sessions.findById(hashSid(sid)).lean<Session>();
     if (!doc || doc.expiresAt.getTime() <= Date.now()) return undefined;
     return { subjectId: doc.subjectId, uid: doc.uid, partnerId: doc.partnerId, expiresAt: doc.expiresAt };
