@@ -75,6 +75,29 @@ describe('event delivery', () => {
     expect(await statusOf(sid)).toBe(0);
   });
 
+  it('when a poison message reaches the review topic, then the notifier dead-letters it and still queues the next outcome', async () => {
+    const { sid } = await partnerWithUser(platform, 'notifier-poison');
+    const subject = await subjectOf(platform, sid);
+    await produce(reviewTopic(platform), [{ key: subject.subjectId, value: Buffer.from('not an envelope') }]);
+    await produce(submissionTopic(platform), [
+      infoSubmittedRecord(platform, { ...subject, name: '吴十', idcardNumber: withWrongCheckDigit(idNumber()) }),
+    ]);
+    const queued = await eventually(async () => {
+      const n = await withMongo((c) =>
+        c.db(platform.dbName('notifier')).collection('notifications').countDocuments({ subjectId: subject.subjectId }),
+      );
+      return n > 0 ? n : undefined;
+    });
+    expect(queued).toBe(1);
+    const dead = await eventually(async () => {
+      const found = (await readTopic(dlqOf(reviewTopic(platform)))).filter(
+        (m) => m.headers['x-consumer-group'] === 'notifier.review-outcomes' && m.value.toString() === 'not an envelope',
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    expect(dead[0].headers['x-error-code']).toBe('KYC.EVENT.UNDECODABLE');
+  });
+
   it('when realname-pattern is killed and events arrive meanwhile, then after a restart none is lost', async () => {
     const users = await Promise.all([1, 2, 3, 4, 5].map((i) => partnerWithUser(platform, `offline-${i}`)));
     const subjects = await Promise.all(users.map((u) => subjectOf(platform, u.sid)));
