@@ -118,6 +118,40 @@ async function installPodman(log: Log): Promise<void> {
   }
 }
 
+/**
+ * Pids of `podman system service` processes for this socket whose working directory has been
+ * deleted (for example a checkout that started them and was removed since). Such a service still
+ * answers pings but cannot start containers; it has to be replaced.
+ */
+export async function crippledPodmanServices(socketPath: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await fs.readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    const args = cmdline.split('\0');
+    if (!args.includes('system') || !args.includes('service') || !cmdline.includes(socketPath)) continue;
+    const cwd = await fs.readlink(`/proc/${entry}/cwd`).catch(() => '');
+    if (cwd.endsWith(' (deleted)')) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Stops a podman service that cannot start containers any more (see crippledPodmanServices). */
+async function replaceCrippledPodmanService(socketPath: string, log: Log): Promise<void> {
+  const pids = await crippledPodmanServices(socketPath);
+  if (pids.length === 0) return;
+  log(`podman API service (pid ${pids.join(', ')}) runs in a deleted folder and cannot start containers: restarting it`);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && (await pingEngine(`unix://${socketPath}`, 500))) await sleep(200);
+}
+
 async function startPodmanService(socketPath: string, log: Log): Promise<void> {
   const dockerHost = `unix://${socketPath}`;
   if (!onPath('podman') || (isRoot() && !onPath('runc'))) await installPodman(log);
@@ -139,6 +173,9 @@ async function startPodmanService(socketPath: string, log: Log): Promise<void> {
     // Detached (own session): it outlives this process and ignores our terminal's Ctrl-C.
     const child = spawn('podman', ['system', 'service', '--time=0', dockerHost], {
       detached: true,
+      // conmon inherits the service's working directory and fails to start containers once that
+      // folder is gone ("Failed to get working directory"): never leave it in a project checkout.
+      cwd: '/',
       stdio: ['ignore', out, out],
     });
     child.once('exit', (code) => (exited = code));
@@ -177,6 +214,7 @@ export function prepareEngine(log: Log = defaultLog): Promise<Engine> {
 }
 
 async function detectOrStart(log: Log): Promise<Engine> {
+  await replaceCrippledPodmanService(podmanSocketPath(), log);
   const configured = process.env.DOCKER_HOST;
   if (configured) {
     if (await pingEngine(configured)) {
