@@ -1,7 +1,7 @@
 import { CallOptions, Client, ClientUnaryCall, credentials, Metadata, ServiceError } from '@grpc/grpc-js';
 import CircuitBreaker from 'opossum';
 import { Logger, unavailable } from '@kyc/core';
-import { fromServiceError, isBusinessError } from './status';
+import { correlationMetadata, fromServiceError, isBusinessError } from './status';
 
 export interface ResilientClientOptions {
   /** Name of the callee, for logs, metrics and error messages. */
@@ -51,9 +51,7 @@ export class ResilientClient<C extends Client> {
   async unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, meta: { correlationId?: string } = {}): Promise<Res> {
     const call = () =>
       new Promise<Res>((resolve, reject) => {
-        const metadata = new Metadata();
-        if (meta.correlationId) metadata.set('x-correlation-id', meta.correlationId);
-        method.call(this.raw, request, metadata, { deadline: Date.now() + this.deadlineMs }, (err, res) =>
+        method.call(this.raw, request, correlationMetadata(meta.correlationId), { deadline: Date.now() + this.deadlineMs }, (err, res) =>
           err ? reject(fromServiceError(err, this.opts.name)) : resolve(res),
         );
       });

@@ -44,3 +44,19 @@ export function fromServiceError(err: ServiceError, callee: string): KycError {
 export function isBusinessError(err: unknown): boolean {
   return err instanceof KycError && BUSINESS_ERROR_KINDS.has(err.kind);
 }
+
+/** A KycError for any failure of a call: gRPC statuses are translated, KycErrors pass through. */
+export function asKycError(err: unknown, callee: string): KycError {
+  if (err instanceof KycError) return err;
+  if (typeof err === 'object' && err !== null && typeof (err as ServiceError).code === 'number' && 'metadata' in err) {
+    return fromServiceError(err as ServiceError, callee);
+  }
+  return new KycError('KYC.INTERNAL', `${callee}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
+
+/** Call metadata carrying the correlation id, as every platform call does. */
+export function correlationMetadata(correlationId?: string): Metadata {
+  const metadata = new Metadata();
+  if (correlationId) metadata.set('x-correlation-id', correlationId);
+  return metadata;
+}

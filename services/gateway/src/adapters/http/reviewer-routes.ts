@@ -1,12 +1,10 @@
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { Metadata, ServiceError } from '@grpc/grpc-js';
 import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { photo, realname, review } from '@kyc/contracts';
-import { invalidArgument, KycError, Logger, notFound } from '@kyc/core';
-import { fromServiceError } from '@kyc/grpc-kit';
+import { invalidArgument, Logger } from '@kyc/core';
 import { DownstreamClients } from '../grpc/downstream-clients';
+import { streamPhotoDownload } from './photo-download';
 import { reviewerOf } from './reviewer-auth';
 
 /**
@@ -107,9 +105,6 @@ const correlationOf = (req: Request, res: Response): string => {
   return id;
 };
 
-const isServiceError = (err: unknown): err is ServiceError =>
-  typeof err === 'object' && err !== null && typeof (err as ServiceError).code === 'number' && 'metadata' in err;
-
 export function reviewerRoutes(deps: {
   clients: Pick<DownstreamClients, 'realnamePattern' | 'photoStorage'>;
   logger: Logger;
@@ -158,40 +153,16 @@ export function reviewerRoutes(deps: {
     const { caseId, photoType } = parse(photoParams, req.params);
     const correlationId = correlationOf(req, res);
     const detail = await caseForReview(caseId, correlationId);
-    const metadata = new Metadata();
-    metadata.set('x-correlation-id', correlationId);
-    const call = photos.raw.downloadPhoto({ subjectId: detail.summary?.subjectId ?? '', photoType }, metadata, {
-      deadline: Date.now() + photoDeadlineMs,
+    const sent = await streamPhotoDownload({
+      photoStorage: photos,
+      request: { subjectId: detail.summary?.subjectId ?? '', photoType },
+      correlationId,
+      deadlineMs: photoDeadlineMs,
+      res,
+      headers: { 'Content-Disposition': `inline; filename="case-${caseId}-photo-${photoType}"` },
+      logger: deps.logger,
     });
-    // A reviewer who goes away stops the download upstream too.
-    res.on('close', () => {
-      if (!res.writableFinished) call.cancel();
-    });
-    let started = false;
-    try {
-      for await (const part of call as AsyncIterable<photo.DownloadPhotoResponse>) {
-        if (!started) {
-          if (!part.metadata) throw new KycError('KYC.PHOTO.STREAM_PROTOCOL', 'photo stream did not start with its metadata');
-          res.status(200);
-          res.setHeader('Content-Type', part.metadata.contentType || 'application/octet-stream');
-          res.setHeader('Content-Disposition', `inline; filename="case-${caseId}-photo-${photoType}"`);
-          started = true;
-          continue;
-        }
-        if (part.chunk && part.chunk.length > 0 && !res.write(part.chunk)) await once(res, 'drain');
-      }
-    } catch (err) {
-      const mapped = isServiceError(err) ? fromServiceError(err, 'photo-storage') : err;
-      // Once bytes went out the status cannot change: cut the connection so the client sees a broken download.
-      if (started) {
-        deps.logger.warn({ caseId, photoType, err: (mapped as Error).message }, 'photo stream broke off');
-        res.destroy();
-        return;
-      }
-      throw mapped;
-    }
-    if (!started) throw notFound('KYC.PHOTO.NOT_FOUND', 'no photo of that type');
-    res.end();
+    if (!sent) return;
     deps.logger.info({ reviewerId: reviewerOf(res).id, caseId, photoType, correlationId }, 'reviewer viewed a photo');
   });
 

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Socket } from 'node:net';
-import { Metadata, ServiceError } from '@grpc/grpc-js';
+import { ServiceError } from '@grpc/grpc-js';
 import busboy from 'busboy';
 import { Request, Response, Router } from 'express';
 import { isKycError, KycError, Logger } from '@kyc/core';
-import { fromServiceError } from '@kyc/grpc-kit';
+import { asKycError, correlationMetadata, fromServiceError } from '@kyc/grpc-kit';
 import { isEvidenceLocked } from '../../domain/submission-rules';
 import { DownstreamClients } from '../grpc/downstream-clients';
 import { Session, SessionRepository } from '../mongo/session-repository';
+import { streamPhotoDownload } from './photo-download';
 import { replyUserValidate, USER_VALIDATE_RESULT as R } from './user-validate-envelope';
 
 /**
@@ -73,11 +74,6 @@ export function userValidatePhotoRoutes(deps: {
     return current.found && isEvidenceLocked(current.status);
   };
 
-  const callMetadata = (correlationId: string) => {
-    const md = new Metadata();
-    md.set('x-correlation-id', correlationId);
-    return md;
-  };
   const deadline = () => Date.now() + options.transferDeadlineMs;
   const correlationOf = (req: Request) => (req.headers['x-correlation-id'] as string) || randomUUID();
 
@@ -168,7 +164,7 @@ export function userValidatePhotoRoutes(deps: {
           file.resume();
           return decide(R.badRequest); // a file in another field, or a second file
         }
-        const call = photoStorage.raw.uploadPhoto(callMetadata(correlationId), { deadline: deadline() }, (err, reply) => {
+        const call = photoStorage.raw.uploadPhoto(correlationMetadata(correlationId), { deadline: deadline() }, (err, reply) => {
           uploadDone = true;
           if (decided) return;
           if (err) {
@@ -222,54 +218,23 @@ export function userValidatePhotoRoutes(deps: {
   router.get('/user/validate/fetch_photo/', async (req: Request, res: Response) => {
     const photoType = photoTypeOf(req.query.t_photo);
     if (typeof req.query.user_sid !== 'string' || req.query.user_sid === '' || photoType === undefined) return void res.sendStatus(400);
-    let started = false;
     try {
       const session = await sessions.resolve(req.query.user_sid);
       if (!session) return void res.sendStatus(401);
-      const call = photoStorage.raw.downloadPhoto(
-        { subjectId: session.subjectId, photoType },
-        callMetadata(correlationOf(req)),
-        { deadline: deadline() },
-      );
-      res.once('close', () => {
-        if (!res.writableFinished) call.cancel();
+      await streamPhotoDownload({
+        photoStorage,
+        request: { subjectId: session.subjectId, photoType },
+        correlationId: correlationOf(req),
+        deadlineMs: options.transferDeadlineMs,
+        res,
+        headers: { 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' },
+        logger,
       });
-      for await (const message of call) {
-        if (!started) {
-          const meta = message.metadata;
-          if (!meta) throw new Error('photo-storage sent no metadata first');
-          res.status(200).set({
-            'Content-Type': meta.contentType, // sniffed from the bytes at upload, never the client's claim
-            'Content-Length': String(meta.sizeBytes),
-            'Cache-Control': 'private, no-store',
-            'X-Content-Type-Options': 'nosniff',
-          });
-          res.flushHeaders();
-          started = true;
-          continue;
-        }
-        if (!message.chunk) continue;
-        if (!res.write(message.chunk)) {
-          await new Promise<void>((resolve) => {
-            res.once('drain', resolve);
-            res.once('close', resolve);
-          });
-          if (res.destroyed) return;
-        }
-      }
-      res.end();
     } catch (err) {
-      if (started) {
-        // Bytes were already sent: the only honest signal left is an aborted transfer (the
-        // Content-Length is then not met), never a response that looks complete.
-        logger.error({ err: (err as Error).message }, 'fetch_photo failed midway');
-        res.destroy();
-        return;
-      }
-      const kycErr = isKycError(err) ? err : (err as ServiceError).code !== undefined ? fromServiceError(err as ServiceError, 'photo-storage') : undefined;
-      if (kycErr?.code === 'KYC.PHOTO.NOT_FOUND') return void res.sendStatus(404);
-      if (kycErr?.kind === 'invalid_argument') return void res.sendStatus(400);
-      logger.error({ code: kycErr?.code, err: (err as Error).message }, 'fetch_photo failed');
+      const kycErr = asKycError(err, 'photo-storage');
+      if (kycErr.code === 'KYC.PHOTO.NOT_FOUND') return void res.sendStatus(404);
+      if (kycErr.kind === 'invalid_argument') return void res.sendStatus(400);
+      logger.error({ code: kycErr.code, err: kycErr.message }, 'fetch_photo failed');
       res.sendStatus(500);
     }
   });
