@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { photo, realname, review } from '@kyc/contracts';
 import { invalidArgument, Logger } from '@kyc/core';
 import { DownstreamClients } from '../grpc/downstream-clients';
+import { correlationIdOf } from './correlation';
 import { streamPhotoDownload } from './photo-download';
 import { reviewerOf } from './reviewer-auth';
 
@@ -99,8 +99,7 @@ const photoJson = (caseId: string, p: photo.PhotoSummary) => ({
 });
 
 const correlationOf = (req: Request, res: Response): string => {
-  const given = req.headers['x-correlation-id'];
-  const id = typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+  const id = correlationIdOf(req);
   res.setHeader('X-Correlation-Id', id);
   return id;
 };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Socket } from 'node:net';
 import { ServiceError } from '@grpc/grpc-js';
 import busboy from 'busboy';
@@ -8,6 +7,7 @@ import { asKycError, correlationMetadata, fromServiceError } from '@kyc/grpc-kit
 import { isEvidenceLocked } from '../../domain/submission-rules';
 import { DownstreamClients } from '../grpc/downstream-clients';
 import { Session, SessionRepository } from '../mongo/session-repository';
+import { correlationIdOf } from './correlation';
 import { streamPhotoDownload } from './photo-download';
 import { replyUserValidate, USER_VALIDATE_RESULT as R } from './user-validate-envelope';
 
@@ -75,7 +75,6 @@ export function userValidatePhotoRoutes(deps: {
   };
 
   const deadline = () => Date.now() + options.transferDeadlineMs;
-  const correlationOf = (req: Request) => (req.headers['x-correlation-id'] as string) || randomUUID();
 
   /**
    * Answers, possibly before the request body was read to its end (limit passed, bad part, image
@@ -107,7 +106,7 @@ export function userValidatePhotoRoutes(deps: {
   };
 
   router.post('/user/validate/submit_photo/', async (req: Request, res: Response) => {
-    const correlationId = correlationOf(req);
+    const correlationId = correlationIdOf(req);
     try {
       const photoType = photoTypeOf(req.query.t_photo);
       const contentType = String(req.headers['content-type'] ?? '');
@@ -224,7 +223,7 @@ export function userValidatePhotoRoutes(deps: {
       await streamPhotoDownload({
         photoStorage,
         request: { subjectId: session.subjectId, photoType },
-        correlationId: correlationOf(req),
+        correlationId: correlationIdOf(req),
         deadlineMs: options.transferDeadlineMs,
         res,
         headers: { 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' },
@@ -244,7 +243,7 @@ export function userValidatePhotoRoutes(deps: {
     if (typeof req.query.user_sid !== 'string' || req.query.user_sid === '' || photoType === undefined) {
       return replyUserValidate(res, R.badRequest);
     }
-    const correlationId = correlationOf(req);
+    const correlationId = correlationIdOf(req);
     try {
       const session = await sessions.resolve(req.query.user_sid);
       if (!session) return replyUserValidate(res, R.sessionNotFound);

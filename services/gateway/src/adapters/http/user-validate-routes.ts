@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { review } from '@kyc/contracts';
@@ -7,6 +6,7 @@ import { isEvidenceLocked, missingPhotoTypes } from '../../domain/submission-rul
 import { DownstreamClients } from '../grpc/downstream-clients';
 import { SubmissionPublisher } from '../kafka/submission-publisher';
 import { SessionRepository } from '../mongo/session-repository';
+import { correlationIdOf } from './correlation';
 import { replyUserValidate, USER_VALIDATE_RESULT as R } from './user-validate-envelope';
 
 const submitInfoBody = z.object({
@@ -34,7 +34,7 @@ export function userValidateRoutes(deps: {
     if (!parsed.success) return replyUserValidate(res, R.badRequest);
     const session = await sessions.resolve(parsed.data.user_sid);
     if (!session) return replyUserValidate(res, R.sessionNotFound);
-    const correlationId = (req.headers['x-correlation-id'] as string) || randomUUID();
+    const correlationId = correlationIdOf(req);
 
     const current = await clients.realnamePattern.unary(
       clients.realnamePattern.raw.getReviewCase,
