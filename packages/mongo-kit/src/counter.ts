@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { isDuplicateKeyError } from './errors';
 
 /**
  * Monotonic numeric ids (the seed contracts expose Int ids such as photo_id and validate_obj.id).
@@ -25,7 +26,7 @@ export class Counter {
         await this.collection.insertOne({ _id: `${sequence}:${n}`, seq: sequence, n });
         return n;
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKeyError(err)) throw err;
       }
     }
     throw new Error(`could not allocate a number in sequence ${sequence}`);

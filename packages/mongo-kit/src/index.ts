@@ -4,3 +4,4 @@ export * from './outbox';
 export * from './processed-events';
 export * from './bytes';
 export * from './document-locks';
+export * from './errors';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import { Counter } from '@kyc/mongo-kit';
+import { Counter, isDuplicateKeyError } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
 
 /**
@@ -72,7 +72,7 @@ export class SessionRepository {
         const doc = await this.subjects.create({ _id: randomUUID(), uid: await this.counter.next('subject_uid'), partnerId, partnerUserKey });
         return { subjectId: String(doc._id), uid: doc.uid };
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err; // a concurrent first sight won; read it
+        if (!isDuplicateKeyError(err)) throw err; // a concurrent first sight won; read it
       }
     }
     throw new Error('could not create subject');
@@ -100,7 +100,7 @@ export class SessionRepository {
       await this.nonces.create({ _id: `${appId}:${nonce}`, expiresAt: new Date(Date.now() + keepSeconds * 1000) });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKeyError(err)) return false;
       throw err;
     }
   }

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import mongoose from 'mongoose';
 import { photo } from '@kyc/contracts';
 import { KycError, Logger } from '@kyc/core';
-import { bytesOf, Counter, DocumentLocks, outboxRecord, outboxSchemaFields, pushOutbox, withSerializedUpdates } from '@kyc/mongo-kit';
+import { bytesOf, Counter, DocumentLocks, isDuplicateKeyError, outboxRecord, outboxSchemaFields, pushOutbox, withSerializedUpdates } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
 import { photoLocked } from '../../domain/photo-rules';
 import { BlobStore } from './blob-store';
@@ -207,7 +207,7 @@ export class PhotoRepository {
         { upsert: true },
       );
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err; // a concurrent first write created it
+      if (!isDuplicateKeyError(err)) throw err; // a concurrent first write created it
     }
   }
 

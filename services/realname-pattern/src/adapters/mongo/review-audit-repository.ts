@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { isDuplicateKeyError } from '@kyc/mongo-kit';
 import { DecisionRecord } from '../../domain/review-case';
 
 /**
@@ -49,7 +50,7 @@ export class ReviewAuditRepository {
       await this.model.collection.insertOne({ ...record } as never);
       return { won: true };
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.get(record._id);
       if (!existing) throw err;
       return { won: false, existing };

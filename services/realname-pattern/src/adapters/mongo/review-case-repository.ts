@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { review } from '@kyc/contracts';
-import { Counter, DocumentLocks, OutboxRecord, bytesOf, outboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
+import { bytesOf, Counter, DocumentLocks, isDuplicateKeyError, outboxRecord, OutboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
 import { CaseStatus, DecisionRecord, nextRound, SUBMITTABLE, sealContext } from '../../domain/review-case';
 
@@ -178,7 +178,7 @@ export class ReviewCaseRepository {
       );
     } catch (err) {
       // Lost the race to another writer creating the same case: it exists now, which is all we need.
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
     }
   }
 
