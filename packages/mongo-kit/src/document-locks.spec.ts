@@ -1,4 +1,4 @@
-import { DocumentLocks, withSerializedUpdates } from './document-locks';
+import { DocumentLocks } from './document-locks';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -43,24 +43,4 @@ describe('document locks', () => {
     await expect(next).resolves.toBe('ok');
   });
 
-  it('when a wrapped collection is updated, then updates of one document are serialized and other calls pass through', async () => {
-    const locks = new DocumentLocks();
-    const trace: string[] = [];
-    const fake = {
-      name: 'review_cases',
-      async updateOne(filter: { _id: string }, update: { n: number }) {
-        trace.push(`start ${filter._id} ${update.n}`);
-        await tick();
-        trace.push(`end ${filter._id} ${update.n}`);
-        return { modifiedCount: 1 };
-      },
-      find() {
-        return this.name;
-      },
-    };
-    const wrapped = withSerializedUpdates(fake as never, locks) as unknown as typeof fake;
-    await Promise.all([wrapped.updateOne({ _id: 'd' }, { n: 1 }), wrapped.updateOne({ _id: 'd' }, { n: 2 })]);
-    expect(trace).toEqual(['start d 1', 'end d 1', 'start d 2', 'end d 2']);
-    expect(wrapped.find()).toBe('review_cases');
-  });
 });

@@ -1,5 +1,3 @@
-import mongoose from 'mongoose';
-
 /**
  * Serializes this process's writes to one document.
  *
@@ -38,24 +36,4 @@ export class DocumentLocks {
   get size(): number {
     return this.tails.size;
   }
-}
-
-/**
- * The same collection, with `updateOne` calls serialized per `filter._id` through `locks`; for code
- * that takes a raw collection (the outbox relay) and must not race this service's other writers.
- */
-export function withSerializedUpdates<T extends mongoose.mongo.Document>(
-  collection: mongoose.mongo.Collection<T>,
-  locks: DocumentLocks,
-): mongoose.mongo.Collection<T> {
-  return new Proxy(collection, {
-    get(target, prop) {
-      if (prop === 'updateOne') {
-        return (filter: { _id?: unknown }, update: unknown, options?: unknown) =>
-          locks.run(String(filter?._id), () => target.updateOne(filter as never, update as never, options as never));
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }

@@ -1,5 +1,7 @@
 import { bytesOf } from './bytes';
-import { outboxRecord, pushOutbox } from './outbox';
+import { createLogger } from '@kyc/core';
+import { DocumentLocks } from './document-locks';
+import { OutboxRelay, outboxRecord, pushOutbox } from './outbox';
 
 describe('outbox records', () => {
   it('when a record is made without an id, then it gets a fresh event id and a timestamp', () => {
@@ -22,5 +24,35 @@ describe('bytesOf', () => {
     expect(bytesOf({ buffer: inner })).toEqual(Buffer.from([1, 2, 3]));
     expect(bytesOf(Buffer.from('x'))).toEqual(Buffer.from('x'));
     expect(() => bytesOf('text')).toThrow(TypeError);
+  });
+});
+
+describe('OutboxRelay', () => {
+  it("when the service's writer holds a document's lock, then the relay publishes but removes the records only after it", async () => {
+    const record = outboxRecord({ topic: 't', type: 'x', key: 'k', payload: Buffer.from('p'), correlationId: '', causationId: '' });
+    const trace: string[] = [];
+    const collection = {
+      find: () => ({ limit: () => ({ toArray: async () => [{ _id: 'doc-1', outbox: [record] }] }) }),
+      updateOne: async (filter: object) => {
+        trace.push(`update ${JSON.stringify(filter)}`);
+        return { modifiedCount: 1 };
+      },
+    };
+    const locks = new DocumentLocks();
+    let release!: () => void;
+    const held = locks.run('doc-1', () => new Promise<void>((resolve) => (release = resolve)));
+    const relay = new OutboxRelay(collection as never, async (r) => void trace.push(`publish ${r.eventId}`), createLogger('t', 'silent'), { locks });
+    const drained = relay.drain();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(trace).toEqual([`publish ${record.eventId}`]);
+    trace.push('writer done');
+    release();
+    await held;
+    expect(await drained).toBe(1);
+    expect(trace.slice(1)).toEqual([
+      'writer done',
+      `update {"_id":"doc-1","outbox.0.eventId":"${record.eventId}"}`,
+      'update {"_id":"doc-1","outbox":{"$size":0}}',
+    ]);
   });
 });

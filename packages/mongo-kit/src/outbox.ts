@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { Logger } from '@kyc/core';
 import { bytesOf } from './bytes';
+import { DocumentLocks } from './document-locks';
 
 /**
  * Transactional outbox without multi-document transactions (FerretDB v1 and a standalone
@@ -42,12 +43,23 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private stopped = false;
 
+  private readonly intervalMs: number;
+  private readonly locks?: DocumentLocks;
+
+  /**
+   * `locks`: the service's per-document lock table, when its writers use one (needed on FerretDB
+   * v1, see DocumentLocks): the relay then removes published records under the same lock, so its
+   * update cannot undo a concurrent write of the document.
+   */
   constructor(
     private readonly collection: mongoose.mongo.Collection<mongoose.mongo.Document>,
     private readonly publish: OutboxPublisher,
     private readonly logger: Logger,
-    private readonly intervalMs = 200,
-  ) {}
+    opts: { intervalMs?: number; locks?: DocumentLocks } = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? 200;
+    this.locks = opts.locks;
+  }
 
   start(): void {
     const tick = () => {
@@ -75,10 +87,13 @@ export class OutboxRelay {
       // Records are appended at the tail, so the published ones are at the head: pop each one
       // only while it is still the head. ($pull by a sub-field does not work on FerretDB v1,
       // which compares whole elements.)
-      for (const r of records) {
-        await this.collection.updateOne({ _id: doc._id, 'outbox.0.eventId': r.eventId }, { $pop: { outbox: -1 } });
-      }
-      await this.collection.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
+      const removePublished = async () => {
+        for (const r of records) {
+          await this.collection.updateOne({ _id: doc._id, 'outbox.0.eventId': r.eventId }, { $pop: { outbox: -1 } });
+        }
+        await this.collection.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
+      };
+      await (this.locks ? this.locks.run(String(doc._id), removePublished) : removePublished());
     }
     return published;
   }

@@ -24,7 +24,8 @@ runMain(SERVICE, async () => {
   const bus = new EventBus({ brokers: splitBrokers(config.kafka.brokers), clientId: SERVICE, logger, topicPrefix: config.kafka.topicPrefix });
   await bus.connect();
   await bus.ensureTopics([TOPICS.photo, TOPICS.review]);
-  const relay = new OutboxRelay(photos.outboxCollection(), (r) => bus.publish(r.topic, r).then(() => undefined), logger);
+  const outbox = photos.outboxSource();
+  const relay = new OutboxRelay(outbox.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { locks: outbox.locks });
   relay.start();
   // Topics that another service has just created may still lack a leader ("does not host this
   // topic-partition"); the subscription is retried rather than failing the boot.

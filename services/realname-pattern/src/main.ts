@@ -2,7 +2,7 @@ import { identity } from '@kyc/contracts';
 import { createLogger, createMetricsRegistry, onShutdown, retryAtStartup, runMain, splitBrokers, startAdminServer } from '@kyc/core';
 import { createClient, startGrpcServer } from '@kyc/grpc-kit';
 import { EventBus, TOPICS } from '@kyc/kafka-bus';
-import { DocumentLocks, MongoProcessedEvents, OutboxRelay, connectMongo, ensureIndexes, withSerializedUpdates } from '@kyc/mongo-kit';
+import { DocumentLocks, MongoProcessedEvents, OutboxRelay, connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { realnamePatternGrpc } from './adapters/grpc/realname-pattern-grpc';
 import { subscribeToSubmissions } from './adapters/kafka/submission-consumer';
@@ -38,7 +38,7 @@ runMain(SERVICE, async () => {
     logger,
   });
 
-  const relay = new OutboxRelay(withSerializedUpdates(cases.model.collection, locks), (r) => bus.publish(r.topic, r).then(() => undefined), logger);
+  const relay = new OutboxRelay(cases.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { locks });
   relay.start();
   const submissions = await retryAtStartup('subscribe to submissions', logger, () =>
     subscribeToSubmissions({ bus, processed: new MongoProcessedEvents(mongo), cases, cipher, identityLookup, logger }),

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import mongoose from 'mongoose';
 import { photo } from '@kyc/contracts';
 import { KycError, Logger } from '@kyc/core';
-import { bytesOf, Counter, DocumentLocks, isDuplicateKeyError, outboxRecord, outboxSchemaFields, pushOutbox, withSerializedUpdates } from '@kyc/mongo-kit';
+import { bytesOf, Counter, DocumentLocks, isDuplicateKeyError, outboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
 import { photoLocked } from '../../domain/photo-rules';
 import { BlobStore } from './blob-store';
@@ -137,11 +137,11 @@ export class PhotoRepository {
   }
 
   /**
-   * The subject collection as the outbox relay sees it: its clean-up updates go through the
-   * same per-subject mutex as every other write, so they cannot undo a concurrent commit.
+   * The subject collection and its per-subject lock table, for the outbox relay: its clean-up
+   * updates then go through the same lock as every other write, so they cannot undo a commit.
    */
-  outboxCollection(): mongoose.mongo.Collection<mongoose.mongo.Document> {
-    return withSerializedUpdates(this.collection as unknown as mongoose.mongo.Collection<mongoose.mongo.Document>, this.subjectLocks);
+  outboxSource(): { collection: mongoose.mongo.Collection<mongoose.mongo.Document>; locks: DocumentLocks } {
+    return { collection: this.collection as unknown as mongoose.mongo.Collection<mongoose.mongo.Document>, locks: this.subjectLocks };
   }
 
   async list(subjectId: string): Promise<photo.PhotoSummary[]> {
