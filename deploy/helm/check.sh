@@ -29,6 +29,9 @@ CHART="${HERE}/kyc-platform"
 REPO="$(cd "${HERE}/../.." && pwd)"
 
 say() { printf '[helm-check] %s\n' "$*"; }
+# shellcheck source=SCRIPTDIR/../lib/phase.sh
+source "${HERE}/../lib/phase.sh"
+PHASE_PREFIX='[helm-check]'   # progress lines of phase_run (helm build, kubernetes-validate install)
 die() { printf '[helm-check] FAIL: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
@@ -48,14 +51,10 @@ mkdir -p "${TOOLS}"
 # ---------------------------------------------------------------------------------------------
 HELM_DIR="${TOOLS}/helm-${HELM_VERSION}"
 HELM="${HELM_DIR}/bin/helm"
-if [[ -x "${HELM}" ]]; then
-  say "helm ${HELM_VERSION}: cached at ${HELM}"
-else
-  say "helm ${HELM_VERSION}: building from the Go module proxy (first run only; a few minutes)"
-  t0=$SECONDS
+build_helm() {
   # The release Makefile stamps the version and the Kubernetes version helm assumes by default
   # (from the client-go it is built with; otherwise helm defaults to Kubernetes 1.20). Do the same.
-  mod_file="$(go mod download -json "helm.sh/helm/v3@${HELM_VERSION}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')"
+  mod_file="$(go mod download -json "helm.sh/helm/v3@${HELM_VERSION}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("GoMod") or sys.exit("go mod download: " + d.get("Error", "no go.mod")))')"
   client_go="$(awk '$1 == "k8s.io/client-go" { print $2 }' "${mod_file}")"
   [[ "${client_go}" =~ ^v0\.([0-9]+)\. ]] || die "cannot read the k8s.io/client-go version from ${mod_file}"
   k8s_minor="${BASH_REMATCH[1]}"
@@ -66,10 +65,16 @@ else
   rm -rf "${HELM_DIR}.tmp"
   mkdir -p "${HELM_DIR}.tmp/bin"
   GOBIN="${HELM_DIR}.tmp/bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false \
-    go install -trimpath -ldflags "${ldflags}" "helm.sh/helm/v3/cmd/helm@${HELM_VERSION}"
+    go install -v -trimpath -ldflags "${ldflags}" "helm.sh/helm/v3/cmd/helm@${HELM_VERSION}"
   rm -rf "${HELM_DIR}"
   mv "${HELM_DIR}.tmp" "${HELM_DIR}"
-  say "helm ${HELM_VERSION}: built in $((SECONDS - t0))s"
+}
+if [[ -x "${HELM}" ]]; then
+  say "helm ${HELM_VERSION}: cached at ${HELM}"
+else
+  # Go's download and build output goes to a log file (see deploy/lib/phase.sh); a failure
+  # prints its path and last lines and ends the script.
+  phase_run "building helm ${HELM_VERSION} from the Go module proxy (first run only; a few minutes)" helm-build build_helm
 fi
 say "$("${HELM}" version --short)"
 # Keep helm's own state out of the user's config and away from any repository index.
@@ -80,16 +85,16 @@ export HELM_CONFIG_HOME="${TOOLS}/helm-home/config" HELM_CACHE_HOME="${TOOLS}/he
 # ---------------------------------------------------------------------------------------------
 VENV="${TOOLS}/venv-kubernetes-validate-${KUBERNETES_VALIDATE_VERSION}"
 KV="${VENV}/bin/kubernetes-validate"
+install_kubernetes_validate() {
+  rm -rf "${VENV}"
+  python3 -m venv "${VENV}"
+  "${VENV}/bin/python" -m pip install --disable-pip-version-check "kubernetes-validate==${KUBERNETES_VALIDATE_VERSION}"
+  touch "${VENV}/.complete"   # a half-made venv (interrupted install) is rebuilt next time
+}
 if [[ -f "${VENV}/.complete" ]]; then
   say "kubernetes-validate ${KUBERNETES_VALIDATE_VERSION}: cached at ${VENV}"
 else
-  say "kubernetes-validate ${KUBERNETES_VALIDATE_VERSION}: installing from PyPI into ${VENV}"
-  t0=$SECONDS
-  rm -rf "${VENV}"
-  python3 -m venv "${VENV}"
-  "${VENV}/bin/python" -m pip install --quiet --disable-pip-version-check "kubernetes-validate==${KUBERNETES_VALIDATE_VERSION}"
-  touch "${VENV}/.complete"   # a half-made venv (interrupted install) is rebuilt next time
-  say "kubernetes-validate: installed in $((SECONDS - t0))s"
+  phase_run "installing kubernetes-validate ${KUBERNETES_VALIDATE_VERSION} from PyPI into ${VENV}" kubernetes-validate install_kubernetes_validate
 fi
 [[ -x "${KV}" ]] || die "kubernetes-validate entry point missing in ${VENV}"
 PY="${VENV}/bin/python"

@@ -3,7 +3,8 @@ import { closeSync, existsSync, openSync, promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { withLock } from './lock';
-import { defaultLog, onPath, run, sleep, type Log } from './util';
+import { runPhase } from './phase';
+import { defaultLog, onPath, sleep, type Log } from './util';
 
 export type EngineKind = 'docker' | 'podman';
 
@@ -108,13 +109,19 @@ async function installPodman(log: Log): Promise<void> {
     log(INSTALL_HINT);
     throw new Error(INSTALL_HINT);
   }
-  log('podman not found: installing podman, runc and debootstrap with apt-get (one-time) ...');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-q'], ['install', '-y', '-q', 'podman', 'runc', 'debootstrap']]) {
-    const { code, output } = await run('apt-get', args, { env, onLine: (l) => log(`apt-get: ${l}`) });
-    if (code !== 0) {
-      throw new Error(`apt-get ${args.join(' ')} failed (exit ${code}):\n${output.slice(-20).join('\n')}\n${INSTALL_HINT}`);
-    }
+  try {
+    await runPhase({
+      title: 'installing podman, runc and debootstrap (apt-get, one-time)',
+      slug: 'apt-get-podman',
+      steps: [
+        { command: 'apt-get', args: ['update', '-q'], env },
+        { command: 'apt-get', args: ['install', '-y', '-q', 'podman', 'runc', 'debootstrap'], env },
+      ],
+      log,
+    });
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${INSTALL_HINT}`);
   }
 }
 

@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import type { Engine, EngineKind } from './engine';
 import { withLock } from './lock';
+import { runPhase } from './phase';
 import { findRepoRoot, run, type Log } from './util';
 
 export const OFFICIAL_KAFKA_IMAGE = 'apache/kafka:3.9.1';
@@ -144,7 +145,8 @@ export async function resolveImageMode(engine: Engine, log: Log): Promise<'local
 
 /**
  * Builds the image of a recipe with deploy/images/<recipe>/build.sh unless an
- * image with that tag exists. Serialised across processes; streams progress.
+ * image with that tag exists. Serialised across processes; one progress line (plus a
+ * "still building" line every 30 s), the build's output in a log file (see runPhase).
  */
 export async function ensureLocalImage(engine: Engine, recipe: Recipe, image: string, log: Log): Promise<void> {
   if (await imageExists(engine, image)) return;
@@ -153,18 +155,16 @@ export async function ensureLocalImage(engine: Engine, recipe: Recipe, image: st
     const dir = recipeDir(recipe);
     const hash = await recipeHash(dir);
     const cli = cliFor(engine);
-    log(`building ${recipe} image ${image} from ${dir} (first use; takes a few minutes) ...`);
-    const started = Date.now();
-    const { code, output } = await run('bash', [path.join(dir, 'build.sh'), image, `kyc.recipe-hash=${hash}`], {
-      env: { ...process.env, KYC_CONTAINER_CLI: cli },
-      onLine: (line) => log(`building ${recipe} image: ${line}`),
+    // build.sh marks its stages with "==> …" lines: the "still building" lines name the current one.
+    await runPhase({
+      title: `building image ${image}`,
+      slug: `image-${recipe}`,
+      steps: [{ command: 'bash', args: [path.join(dir, 'build.sh'), image, `kyc.recipe-hash=${hash}`], env: { ...process.env, KYC_CONTAINER_CLI: cli } }],
+      log,
+      stage: (line) => (line.startsWith('==> ') ? line.slice(4).replace(/ *\.\.\.$/, '') : undefined),
     });
-    if (code !== 0) {
-      throw new Error(`building the ${recipe} image failed (exit ${code}); last output:\n${output.slice(-25).join('\n')}`);
-    }
     const alias = `${RECIPES[recipe].repository}:${RECIPES[recipe].version}`;
     await run(cli, ['tag', image, alias]).catch(() => undefined);
-    log(`built ${recipe} image ${image} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 }
 

@@ -1,4 +1,4 @@
-export { startDevServices, type DevServices, type StartDevServicesOptions } from './services';
+export { startDevServices, startFreshKafka, type DevServices, type StartDevServicesOptions } from './services';
 export { ensureContainerEngine } from './engine';
 export { ensureImages, type ImageChoice, type ImageSelection } from './build-images';
 export { freePort } from './util';

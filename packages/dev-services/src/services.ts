@@ -137,7 +137,16 @@ async function engineHost(): Promise<string> {
 
 const debugLogs = (): boolean => /^(1|true|yes)$/i.test(process.env.KYC_DEV_SERVICES_DEBUG ?? '');
 
-async function startKafka(engine: Engine, image: string, host: string, session: string, log: Log): Promise<{ container: StartedTestContainer; brokers: string }> {
+async function startKafka(
+  engine: Engine,
+  image: string,
+  host: string,
+  session: string,
+  log: Log,
+  // By default the broker is handed out once it says it started; a start-up race test wants it
+  // the moment its port answers instead.
+  readiness: 'started' | 'port' = 'started',
+): Promise<{ container: StartedTestContainer; brokers: string }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const tail = new LogTail('kafka', log, debugLogs());
@@ -153,11 +162,11 @@ async function startKafka(engine: Engine, image: string, host: string, session: 
         // podman reports EXPOSEd ports as unbound PortBindings, which
         // testcontainers would wait for forever.
         .withExposedPorts({ container: port, host: port }, ...(port === 9092 ? [] : [9092]))
-        .withWaitStrategy(Wait.forLogMessage(KAFKA_STARTED))
+        .withWaitStrategy(Wait.forLogMessage(readiness === 'started' ? KAFKA_STARTED : /./))
         .withStartupTimeout(STARTUP_TIMEOUT_MS)
         .withLogConsumer(tail.consume)
         .start();
-      await waitForTcp(host, port, 30_000);
+      await waitForTcp(host, port, 30_000, readiness === 'port' ? 10 : undefined);
       log(`kafka (${image}) ready at ${host}:${port} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return { container: running, brokers: `${host}:${port}` };
     } catch (err) {
@@ -194,6 +203,20 @@ async function startMongo(engine: Engine, image: string, host: string, session: 
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`starting mongo (${image}) failed: ${message}${tail.toString()}`);
   }
+}
+
+/**
+ * Starts one more Kafka broker in a container and hands it out the moment its port accepts
+ * connections, long before it has settled: for tests of start-up against a fresh broker.
+ */
+export async function startFreshKafka(opts: StartDevServicesOptions = {}): Promise<{ kafkaBrokers: string; stop(): Promise<void> }> {
+  const log = opts.log ?? defaultLog;
+  const engine = await prepareEngine(log);
+  const images = await ensureDevImages(engine, log);
+  const host = engine.local ? '127.0.0.1' : await engineHost();
+  const session = randomUUID();
+  const kafka = await startKafka(engine, images.kafka.image, host, session, log, 'port');
+  return { kafkaBrokers: kafka.brokers, stop: () => kafka.container.stop({ timeout: 0, remove: true }).then(() => undefined) };
 }
 
 /**

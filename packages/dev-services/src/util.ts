@@ -27,7 +27,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves when a TCP connection to host:port succeeds; rejects after timeoutMs. */
-export async function waitForTcp(host: string, port: number, timeoutMs: number): Promise<void> {
+export async function waitForTcp(host: string, port: number, timeoutMs: number, pollMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -51,7 +51,7 @@ export async function waitForTcp(host: string, port: number, timeoutMs: number):
       return;
     } catch (err) {
       lastError = err;
-      await sleep(250);
+      await sleep(pollMs);
     }
   }
   throw new Error(`${host}:${port} did not accept TCP connections within ${timeoutMs} ms: ${String(lastError)}`);
