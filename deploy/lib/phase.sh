@@ -8,7 +8,7 @@
 # of its output in a log file and prints:
 #   - on success one line:       [helm-check] building helm v3.22.0 ... done in 143.2 s
 #   - while it runs, at most one line per PHASE_HEARTBEAT seconds (default 30), the first naming
-#     the log file:              [helm-check] still building helm v3.22.0 (30 s; log: /root/.cache/…)
+#     the log file:              [helm-check] still building helm v3.22.0 (30 s; log: ~/.cache/…)
 #   - on failure one line naming the log file and the exit status, then the last PHASE_TAIL
 #     (default 20) lines of output, on stderr; phase_run then returns the command's status.
 # Afterwards PHASE_LOG is the log file and PHASE_ELAPSED the elapsed seconds ("143.2").
