@@ -259,4 +259,24 @@ describe('manual review', () => {
     expect(submitted).toHaveLength(2);
     expect((await alice.pendingCase(caseNumber)).round).toBe(2);
   });
+
+  it('when a reviewer sends numbers that do not fit their proto types, then 400 each time, and partners keep being served', async () => {
+    const user = await partnerWithUser(platform, 'overflow');
+    const { caseNumber } = await makeCasePending(platform, user.sid, { name: '李四', idcardNumber: idNumber('110105', '19900101') });
+    const pending = await alice.pendingCase(caseNumber);
+    // Far more than the breaker's volume threshold: before, the fourth such request opened the
+    // breaker in front of realname-pattern and every partner call answered 500 for seconds.
+    for (let i = 0; i < 12; i++) {
+      const res = await alice.decide(pending.case_id, { decision: 'approve', round: 2147483648 });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('KYC.REVIEWER.INVALID_REQUEST');
+      expect(res.body.error.message).toContain('round');
+    }
+    expect((await alice.call(`/reviewer/v1/cases/${pending.case_id}/photos/4294967296`)).status).toBe(400);
+    const info = await fetchInfo(platform, user.sid);
+    expect(info.response.result).toBe(200);
+    expect(info.response.validate_obj.validate_status).toBe(1);
+    // The case itself is untouched and can still be decided on its real round.
+    expect((await alice.decide(pending.case_id, { decision: 'approve', round: pending.round })).status).toBe(200);
+  });
 });

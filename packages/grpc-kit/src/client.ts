@@ -1,7 +1,7 @@
 import { CallOptions, Client, ClientUnaryCall, credentials, Metadata, ServiceError } from '@grpc/grpc-js';
 import CircuitBreaker from 'opossum';
-import { Logger, unavailable } from '@kyc/core';
-import { correlationMetadata, fromServiceError, isBusinessError } from './status';
+import { KycError, Logger, unavailable } from '@kyc/core';
+import { correlationMetadata, fromServiceError, isBusinessError, isLocalError } from './status';
 
 export interface ResilientClientOptions {
   /** Name of the callee, for logs, metrics and error messages. */
@@ -13,12 +13,32 @@ export interface ResilientClientOptions {
   breaker?: Partial<CircuitBreaker.Options>;
 }
 
-type UnaryMethod<Req, Res> = (
+type UnaryMethod<Req, Res> = ((
   request: Req,
   metadata: Metadata,
   options: Partial<CallOptions>,
   callback: (error: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
+) => ClientUnaryCall) & {
+  /** grpc-js attaches the method's serializer to every generated client method. */
+  requestSerialize?: (request: Req) => Buffer;
+};
+
+/**
+ * Serializes the request before it reaches the breaker: a request that cannot be encoded (an
+ * int32 field given 2^31, say) is this process's fault, so it fails here, uncounted, instead of
+ * as the INTERNAL status grpc-js would report from inside the call and the breaker would count.
+ */
+function assertSerializable<Req>(method: UnaryMethod<Req, unknown>, request: Req, callee: string): void {
+  if (!method.requestSerialize) return;
+  try {
+    method.requestSerialize(request);
+  } catch (err) {
+    throw new KycError('KYC.GRPC.REQUEST_UNSERIALIZABLE', `${callee}: request cannot be encoded: ${(err as Error).message}`, {
+      kind: 'internal',
+      cause: err,
+    });
+  }
+}
 
 /**
  * Wraps a generated grpc-js client: every call gets a deadline and goes through one opossum
@@ -41,7 +61,9 @@ export class ResilientClient<C extends Client> {
       errorThresholdPercentage: 50,
       volumeThreshold: 5,
       resetTimeout: 5_000,
-      errorFilter: (err: unknown) => isBusinessError(err),
+      // Only the remote side's failures count: business answers are answers, and errors raised
+      // before the call left this process (see assertSerializable) say nothing of the callee.
+      errorFilter: (err: unknown) => isBusinessError(err) || isLocalError(err),
       ...opts.breaker,
     });
     this.breaker.on('open', () => opts.logger.warn({ callee: opts.name }, 'circuit breaker opened'));
@@ -49,6 +71,7 @@ export class ResilientClient<C extends Client> {
   }
 
   async unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, meta: { correlationId?: string } = {}): Promise<Res> {
+    assertSerializable(method, request, this.opts.name);
     const call = () =>
       new Promise<Res>((resolve, reject) => {
         method.call(this.raw, request, correlationMetadata(meta.correlationId), { deadline: Date.now() + this.deadlineMs }, (err, res) =>

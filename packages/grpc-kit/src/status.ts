@@ -41,6 +41,19 @@ export function fromServiceError(err: ServiceError, callee: string): KycError {
   });
 }
 
+/**
+ * grpc-js reports a request it could not encode as an INTERNAL status of the call, although the
+ * call never left the process; a breaker must not hold that against the callee.
+ */
+const LOCAL_FAILURE = /^Request message serialization failure/;
+
+export function isLocalError(err: unknown): boolean {
+  if (err instanceof KycError && err.code === 'KYC.GRPC.REQUEST_UNSERIALIZABLE') return true;
+  const cause = err instanceof KycError ? err.cause : err;
+  const details = (cause as Partial<ServiceError> | undefined)?.details;
+  return typeof details === 'string' && LOCAL_FAILURE.test(details);
+}
+
 export function isBusinessError(err: unknown): boolean {
   return err instanceof KycError && BUSINESS_ERROR_KINDS.has(err.kind);
 }

@@ -102,10 +102,15 @@ describe('reviewer API', () => {
       { decision: 'reject', round: 1 },
       { decision: 'reject', round: 1, reason_code: 'lower case' },
       { decision: 'approve', round: 1, reason_code: 'OTHER' },
+      // round is a proto int32: 2^31 would fail to encode in this process.
+      { decision: 'approve', round: 2147483648 },
+      { decision: 'reject', round: 1e300, reason_code: 'OTHER' },
     ]) {
       const res = await api.call('/reviewer/v1/cases/c1/decision', { method: 'POST', body: JSON.stringify(body) });
       expect(res.status).toBe(400);
     }
+    const hugePhotoType = await api.call('/reviewer/v1/cases/c1/photos/4294967296');
+    expect(hugePhotoType.status).toBe(400);
     const broken = await api.call('/reviewer/v1/cases/c1/decision', { method: 'POST', body: '{"decision":' });
     expect(broken.status).toBe(400);
     expect(api.calls).toEqual([]);

@@ -5,6 +5,7 @@ import { invalidArgument, Logger } from '@kyc/core';
 import { DownstreamClients } from '../grpc/downstream-clients';
 import { correlationIdOf } from './correlation';
 import { streamPhotoDownload } from './photo-download';
+import { protoInt32, protoInt32Param } from './proto-numbers';
 import { reviewerOf } from './reviewer-auth';
 
 /**
@@ -39,19 +40,19 @@ const caseIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a case id');
 
 const listQuery = z.object({
   status: z.enum(['pending']).default('pending'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: protoInt32Param(1).max(200).default(50),
 });
 
 const photoParams = z.object({
   caseId: caseIdParam,
-  photoType: z.coerce.number().int().min(0).max(15),
+  photoType: protoInt32Param(0).max(15),
 });
 
 const decisionBody = z.discriminatedUnion('decision', [
-  z.strictObject({ decision: z.literal('approve'), round: z.number().int().min(1) }),
+  z.strictObject({ decision: z.literal('approve'), round: protoInt32(1) }),
   z.strictObject({
     decision: z.literal('reject'),
-    round: z.number().int().min(1),
+    round: protoInt32(1),
     reason_code: z.string().regex(/^[A-Z][A-Z_]{1,39}$/, 'a reason code such as PHOTO_UNREADABLE'),
     reason: z.string().max(500).optional(),
   }),
