@@ -39,19 +39,3 @@ export function runMain(service: string, main: () => Promise<void>): void {
     process.exit(1);
   });
 }
-
-/**
- * Retries a boot step whose dependency may still be settling (a broker electing leaders for
- * topics another service just created, a database still starting), with linear back-off.
- */
-export async function retryAtStartup<T>(step: string, logger: Logger, fn: () => Promise<T>, attempts = 10): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= attempts) throw err;
-      logger.warn({ step, attempt, err: (err as Error).message }, 'startup step failed; retrying');
-      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
-    }
-  }
-}

@@ -1,6 +1,7 @@
-import { Consumer, Kafka, KafkaJSProtocolError, logLevel, Partitioners, Producer } from 'kafkajs';
-import { KycError, Logger } from '@kyc/core';
+import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { KycError, Logger, splitBrokers } from '@kyc/core';
 import { buildEnvelope, decodeEnvelope, encodeEnvelope, EventEnvelope, NewEvent } from './envelope';
+import { brokerNotReady, retryKafkaStartupStep } from './startup';
 import { dlqOf } from './topics';
 
 /** Where a consumer records handled event ids (Mongo in services, a Map in unit tests). */
@@ -35,6 +36,29 @@ export interface EventBusOptions {
   topicPrefix?: string;
   /** Per-request timeout towards the broker. */
   requestTimeoutMs?: number;
+  /**
+   * How long each start-up step (connect, create topics, subscribe) waits out a broker that is
+   * still coming up before the service gives up.
+   */
+  startupDeadlineMs?: number;
+}
+
+/** The `kafka` section every service's configuration has (see kafkaConfig in @kyc/core). */
+export interface KafkaSettings {
+  brokers: string;
+  topicPrefix: string;
+  startupDeadlineMs: number;
+}
+
+/** The bus of one service, from its configuration. */
+export function eventBusFor(service: string, kafka: KafkaSettings, logger: Logger): EventBus {
+  return new EventBus({
+    brokers: splitBrokers(kafka.brokers),
+    clientId: service,
+    logger,
+    topicPrefix: kafka.topicPrefix,
+    startupDeadlineMs: kafka.startupDeadlineMs,
+  });
 }
 
 export class EventBus {
@@ -44,9 +68,11 @@ export class EventBus {
   private readonly prefix: string;
   private readonly logger: Logger;
   private readonly clientId: string;
+  private readonly startupDeadlineMs: number;
 
   constructor(opts: EventBusOptions) {
     this.prefix = opts.topicPrefix ?? '';
+    this.startupDeadlineMs = opts.startupDeadlineMs ?? 60_000;
     this.logger = opts.logger.child({ component: 'event-bus' });
     this.clientId = opts.clientId;
     const log = this.logger;
@@ -55,7 +81,8 @@ export class EventBus {
       brokers: opts.brokers,
       connectionTimeout: 5_000,
       requestTimeout: opts.requestTimeoutMs ?? 15_000,
-      retry: { retries: 8, initialRetryTime: 200 },
+      // Bounded back-off (kafkajs's default grows to 30 s per wait): start-up steps have a deadline.
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 2_000 },
       logLevel: logLevel.WARN,
       logCreator: () => (entry) => {
         const { message, ...extra } = entry.log;
@@ -77,25 +104,37 @@ export class EventBus {
     return `${this.prefix}${family}`;
   }
 
+  /** A start-up step that waits out a broker still coming up (see retryKafkaStartupStep). */
+  private startupStep<T>(waitingFor: string, fn: () => Promise<T>): Promise<T> {
+    return retryKafkaStartupStep(waitingFor, fn, { deadlineMs: this.startupDeadlineMs, logger: this.logger });
+  }
+
   async connect(): Promise<void> {
-    await this.producer.connect();
+    await this.startupStep('the producer to connect (broker reachable, producer id assigned)', () => this.producer.connect());
   }
 
   /**
    * Creates the topics and their dead-letter topics explicitly (broker auto-creation is off:
-   * it races with consumers under KRaft). Already existing topics are fine.
+   * it races with consumers under KRaft), then waits until every partition has a leader.
+   * Already existing topics are fine.
+   *
+   * Why the wait is ours: on a broker that has just started, KRaft applies a new topic to the
+   * broker's metadata a moment after the controller accepted it. kafkajs's createTopics then asks
+   * for the topic, gets UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this
+   * topic-partition"), and gives up, because it only waits out LEADER_NOT_AVAILABLE.
    */
   async ensureTopics(families: string[], opts: { partitions?: number; replicationFactor?: number } = {}): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
     const all = families.flatMap((f) => [this.topic(f), dlqOf(this.topic(f))]);
+    const admin = this.kafka.admin();
+    await this.startupStep('the admin client to connect', () => admin.connect());
     try {
-      const existing = new Set(await admin.listTopics());
-      const wanted = all.filter((t) => !existing.has(t));
-      if (wanted.length > 0) {
+      await this.startupStep(`topics ${all.join(', ')} to be created`, async () => {
+        const existing = new Set(await admin.listTopics());
+        const wanted = all.filter((t) => !existing.has(t));
+        if (wanted.length === 0) return;
         await admin
           .createTopics({
-            waitForLeaders: true,
+            waitForLeaders: false,
             topics: wanted.map((topic) => ({
               topic,
               numPartitions: opts.partitions ?? 3,
@@ -103,24 +142,33 @@ export class EventBus {
             })),
           })
           .catch((err: unknown) => {
-            // Another service created it between listTopics and createTopics.
-            if (err instanceof KafkaJSProtocolError && err.type === 'TOPIC_ALREADY_EXISTS') return;
+            // Another service created them between listTopics and createTopics.
+            if (onlyTopicAlreadyExists(err)) return;
             throw err;
           });
-      }
-      // When several services create the same topics at once, the loser returns before the
-      // topics' metadata has spread; subscribing then fails with UNKNOWN_TOPIC_OR_PARTITION.
-      // Wait until every topic answers with leaders (bounded: ~10 s).
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const { topics } = await admin.fetchTopicMetadata({ topics: all });
-          if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-        } catch (err) {
-          if (!(err instanceof KafkaJSProtocolError && err.retriable) || attempt >= 100) throw err;
+      });
+      await this.startupStep(`leaders for every partition of ${all.join(', ')}`, async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: all });
+        const leaderless = topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+        if (leaderless.length > 0) {
+          throw brokerNotReady(`no leader yet for ${leaderless.map((t) => t.name).join(', ')}`);
         }
-        if (attempt >= 100) throw new Error(`topics not ready: ${all.join(', ')}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Waits until the consumer group's coordinator answers. On a fresh broker the first group
+   * creates `__consumer_offsets` (50 partitions), and until it has leaders every coordinator
+   * lookup answers COORDINATOR_NOT_AVAILABLE.
+   */
+  private async awaitGroupCoordinator(groupId: string): Promise<void> {
+    const admin = this.kafka.admin();
+    await this.startupStep('the admin client to connect', () => admin.connect());
+    try {
+      await this.startupStep(`the group coordinator of ${groupId} (__consumer_offsets being created)`, () => admin.describeGroups([groupId]));
     } finally {
       await admin.disconnect();
     }
@@ -143,8 +191,10 @@ export class EventBus {
     this.consumers.push(consumer);
     const maxAttempts = opts.maxAttempts ?? 3;
     const log = this.logger.child({ group: opts.groupId });
-    await consumer.connect();
-    await consumer.subscribe({ topics: opts.topics.map((t) => this.topic(t)), fromBeginning: true });
+    const topics = opts.topics.map((t) => this.topic(t));
+    await this.awaitGroupCoordinator(opts.groupId);
+    await this.startupStep(`consumer ${opts.groupId} to connect`, () => consumer.connect());
+    await this.startupStep(`metadata of ${topics.join(', ')} for consumer ${opts.groupId}`, () => consumer.subscribe({ topics, fromBeginning: true }));
     await consumer.run({
       autoCommit: true,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
@@ -225,4 +275,12 @@ export class EventBus {
     for (const c of this.consumers) await c.disconnect();
     await this.producer.disconnect();
   }
+}
+
+/** Every error of a createTopics call says the topic exists already (kafkajs aggregates them). */
+function onlyTopicAlreadyExists(err: unknown): boolean {
+  const e = err as { type?: string; errors?: Array<{ type?: string }>; cause?: unknown };
+  if (e?.type === 'TOPIC_ALREADY_EXISTS') return true;
+  if (Array.isArray(e?.errors) && e.errors.length > 0) return e.errors.every((inner) => inner.type === 'TOPIC_ALREADY_EXISTS');
+  return e?.cause !== undefined && e.cause !== err && onlyTopicAlreadyExists(e.cause);
 }
