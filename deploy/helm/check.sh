@@ -152,6 +152,17 @@ for dep in by_kind.get("Deployment", []):
             if not res.get(group, {}).get(name): bad(dep, f"{c['name']}: resources.{k} missing")
         for p in ("livenessProbe", "readinessProbe"):
             if p not in c: bad(dep, f"{c['name']}: {p} missing")
+        # gRPC is mutual TLS only; probes speak plaintext to the health-only port.
+        cports = {p.get("name"): p["containerPort"] for p in c.get("ports", [])}
+        for p in ("startupProbe", "livenessProbe", "readinessProbe"):
+            probe_port = c.get(p, {}).get("grpc", {}).get("port")
+            if probe_port is not None and probe_port != cports.get("grpc-health"):
+                bad(dep, f"{c['name']}: {p} must use the plaintext grpc-health port, not {probe_port}")
+        env = {e["name"]: e.get("value") for e in c.get("env", [])}
+        mounts = {m["name"]: m["mountPath"] for m in c.get("volumeMounts", [])}
+        for var, file in (("GRPC_TLS_CA_FILE", "ca.crt"), ("GRPC_TLS_CERT_FILE", "tls.crt"), ("GRPC_TLS_KEY_FILE", "tls.key")):
+            if env.get(var) != f"{mounts.get('grpc-tls')}/{file}":
+                bad(dep, f"{c['name']}: {var} must name {file} in the mounted grpc-tls Secret")
         names = [e["name"] for e in c.get("env", [])]
         for n in sorted({n for n in names if names.count(n) > 1}):
             bad(dep, f"{c['name']}: env {n} is set twice (extraEnv/env must not repeat a variable the chart sets)")
@@ -271,8 +282,8 @@ PYEOF
 # Expectations per values file (kind counts / names), so a values file that silently renders
 # nothing, or drops a NetworkPolicy, fails here.
 declare -A EXPECT=(
-  [values.yaml]="Deployment=5 Service=5 NetworkPolicy=0 Ingress=0 HorizontalPodAutoscaler=0"
-  [values-minimal.yaml]="Deployment=4 Service=4 NetworkPolicy=0 absent=Deployment/kyc-notifier"
+  [values.yaml]="Deployment=5 Service=5 NetworkPolicy=5 Ingress=0 HorizontalPodAutoscaler=0 Certificate=0"
+  [values-minimal.yaml]="Deployment=4 Service=4 NetworkPolicy=4 absent=Deployment/kyc-notifier"
   [values-production.yaml]="Deployment=5 Service=5 NetworkPolicy=5 Ingress=1 HorizontalPodAutoscaler=1 PodDisruptionBudget=5 present=HorizontalPodAutoscaler/kyc-gateway"
 )
 
@@ -335,5 +346,37 @@ must_fail "MONGO_URL given neither as a value nor as a secret" --set mongo.url= 
 must_fail "an empty image.repository" --set image.repository=
 must_fail "a disabled callee without an explicit target" --set identityLookup.enabled=false
 must_fail "a gRPC target that is not host:port" --set gateway.targets.photoStorage=photo-storage
+must_fail "an allowed caller that is not a platform service" --set 'photoStorage.allowedCallers={ops-tool}'
+must_fail "a cert-manager issuer of an unknown kind" --set grpcTls.certManager.issuerRef.name=ca --set grpcTls.certManager.issuerRef.kind=Vault
 
-say "all checks passed: ${checked} values files x Kubernetes ${KUBE_VERSIONS// /, } linted, rendered and validated; chart matches services' config; ${negatives} negative cases refused (${SECONDS}s total)"
+# ---------------------------------------------------------------------------------------------
+# cert-manager: with an issuer configured, one Certificate per service writes exactly the Secret
+# its pods mount, with the identity the services check (kubernetes-validate has no schema for
+# cert-manager's CRD, so its fields are checked here).
+# ---------------------------------------------------------------------------------------------
+say "── cert-manager Certificates (grpcTls.certManager.issuerRef.name set)"
+"${HELM}" template kyc "${CHART}" --namespace kyc --kube-version "${KUBE_LATEST}" \
+  --set grpcTls.certManager.issuerRef.name=kyc-ca --set grpcTls.certManager.issuerRef.kind=ClusterIssuer >"${WORK}/cm.yaml" \
+  || die "helm template failed with grpcTls.certManager.issuerRef.name set"
+"${PY}" - "${WORK}/cm.yaml" <<'PYEOF' || die "cert-manager Certificates do not match the mounted Secrets"
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+certs = {d["spec"]["secretName"]: d for d in docs if d["kind"] == "Certificate"}
+problems = []
+for dep in (d for d in docs if d["kind"] == "Deployment"):
+    app = dep["metadata"]["labels"]["app.kubernetes.io/name"]
+    vols = {v["name"]: v for v in dep["spec"]["template"]["spec"]["volumes"]}
+    secret = vols.get("grpc-tls", {}).get("secret", {}).get("secretName")
+    cert = certs.get(secret)
+    if not cert: problems.append(f"{app}: no Certificate writes Secret {secret}"); continue
+    spec = cert["spec"]
+    if spec.get("uris") != [f"spiffe://kyc.local/{app}"]: problems.append(f"{app}: uris {spec.get('uris')}")
+    if not {"server auth", "client auth"} <= set(spec.get("usages", [])): problems.append(f"{app}: usages {spec.get('usages')}")
+    if spec.get("issuerRef", {}).get("name") != "kyc-ca" or spec["issuerRef"].get("kind") != "ClusterIssuer":
+        problems.append(f"{app}: issuerRef {spec.get('issuerRef')}")
+if len(certs) != 5: problems.append(f"expected 5 Certificates, rendered {len(certs)}")
+if problems: print("\n".join("  cert-manager: " + p for p in problems)); sys.exit(1)
+print(f"  cert-manager: ok ({len(certs)} Certificates, one per service, matching the mounted Secrets)")
+PYEOF
+
+say "all checks passed: ${checked} values files x Kubernetes ${KUBE_VERSIONS// /, } linted, rendered and validated; chart matches services' config; ${negatives} negative cases refused; cert-manager Certificates match (${SECONDS}s total)"

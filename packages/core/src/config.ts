@@ -36,6 +36,27 @@ export const formats = {
       }
     },
   },
+  /** Path of a PEM file of the gRPC TLS material: required, since there is no insecure mode. */
+  tlsFile: {
+    name: 'tls-file',
+    validate(value: unknown) {
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw new Error(
+          'must name a PEM file: gRPC between services is mutual TLS only (set GRPC_TLS_CA_FILE, GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE)',
+        );
+      }
+    },
+  },
+  /** Comma-separated service names (an allow-list of callers); may be empty. */
+  serviceList: {
+    name: 'service-list',
+    validate(value: unknown) {
+      if (typeof value !== 'string') throw new Error('must be a comma-separated list of service names');
+      for (const name of splitList(value)) {
+        if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`"${name}" is not a service name (lower-case letters, digits, dashes)`);
+      }
+    },
+  },
   nonEmpty: {
     name: 'non-empty-string',
     validate(value: unknown) {
@@ -46,3 +67,13 @@ export const formats = {
 
 convict.addFormat(formats.hexKey256);
 convict.addFormat(formats.nonEmpty);
+convict.addFormat(formats.tlsFile);
+convict.addFormat(formats.serviceList);
+
+/** Splits a comma-separated configuration value, dropping blanks. */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}

@@ -3,3 +3,4 @@ export * from './platform';
 export * from './reviewer-client';
 export * from './service-process';
 export * from './sample-images';
+export * from './dev-pki';

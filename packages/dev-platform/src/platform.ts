@@ -3,10 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@kyc/dev-services';
-import { serviceEntry, ServiceProcess } from './service-process';
+import { checkGrpcHealth } from '@kyc/grpc-kit';
+import { DevPki, ensureDevPki } from './dev-pki';
+import { ReadinessProbe, serviceEntry, ServiceProcess } from './service-process';
 
 export const SERVICE_NAMES = ['identity-lookup', 'photo-storage', 'realname-pattern', 'notifier', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The services with a gRPC server (the gateway has none: it only calls). */
+export type GrpcServiceName = Exclude<ServiceName, 'gateway'>;
+export const GRPC_SERVICE_NAMES = SERVICE_NAMES.filter((s): s is GrpcServiceName => s !== 'gateway');
 
 export interface PlatformOptions {
   kafkaBrokers: string;
@@ -33,6 +38,12 @@ export interface Platform {
   /** Environment the gateway runs with (for operator commands such as kyc-partner). */
   gatewayEnv: Record<string, string>;
   services: Record<ServiceName, ServiceProcess>;
+  /** Mutual-TLS gRPC address of each back-end service (host:port). */
+  grpcTargets: Record<GrpcServiceName, string>;
+  /** Plaintext health-only gRPC address of each back-end service (host:port), for probes. */
+  healthTargets: Record<GrpcServiceName, string>;
+  /** The dev CA and service certificates the services run with (credentials for test calls). */
+  pki: DevPki;
   dbName(service: ServiceName): string;
   topic(family: string): string;
   stop(): Promise<void>;
@@ -58,11 +69,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const dbName = (service: ServiceName) => `${namespace}_${service.replace(/-/g, '_')}`;
   const topicPrefix = namespace === 'dev' ? '' : `${namespace}.`;
 
-  const ports = {} as Record<ServiceName, { grpc: number; metrics: number }>;
-  for (const s of SERVICE_NAMES) ports[s] = { grpc: await freePort(), metrics: await freePort() };
+  const ports = {} as Record<ServiceName, { grpc: number; health: number; metrics: number }>;
+  for (const s of SERVICE_NAMES) ports[s] = { grpc: await freePort(), health: await freePort(), metrics: await freePort() };
   const httpPort = opts.gatewayPort ?? (await freePort());
   const reviewerPort = opts.reviewerPort ?? (await freePort());
   const target = (s: ServiceName) => `127.0.0.1:${ports[s].grpc}`;
+  const healthTarget = (s: ServiceName) => `127.0.0.1:${ports[s].health}`;
+  const byGrpcService = (f: (s: ServiceName) => string) => Object.fromEntries(GRPC_SERVICE_NAMES.map((s) => [s, f(s)])) as Record<GrpcServiceName, string>;
+  const pki = await ensureDevPki(SERVICE_NAMES);
 
   const common = {
     KAFKA_BROKERS: opts.kafkaBrokers,
@@ -79,11 +93,18 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     MONGO_DB: dbName(s),
     GRPC_PORT: String(ports[s].grpc),
     METRICS_PORT: String(ports[s].metrics),
+    ...pki.env(s),
+    ...(s === 'gateway' ? {} : { GRPC_HOST: '127.0.0.1', GRPC_HEALTH_HOST: '127.0.0.1', GRPC_HEALTH_PORT: String(ports[s].health) }),
     ...(s === 'gateway' ? { HTTP_PORT: String(httpPort), REVIEWER_HTTP_PORT: String(reviewerPort), REVIEWER_HTTP_HOST: '127.0.0.1' } : {}),
   });
 
+  // The probes the Helm chart uses: gRPC health for back-end services, /readyz for the gateway.
+  const readiness = (s: ServiceName): ReadinessProbe =>
+    s === 'gateway'
+      ? async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`, { signal: AbortSignal.timeout(1_000) })).ok
+      : async () => (await checkGrpcHealth(healthTarget(s))) === 'SERVING';
   const services = Object.fromEntries(
-    SERVICE_NAMES.map((s) => [s, new ServiceProcess(s, serviceEntry(root, s), envFor(s), path.join(logDir, `${s}.log`))]),
+    SERVICE_NAMES.map((s) => [s, new ServiceProcess(s, serviceEntry(root, s), envFor(s), path.join(logDir, `${s}.log`), readiness(s))]),
   ) as Record<ServiceName, ServiceProcess>;
 
   const stop = async () => {
@@ -105,6 +126,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     logDir,
     gatewayEnv: envFor('gateway'),
     services,
+    grpcTargets: byGrpcService(target),
+    healthTargets: byGrpcService(healthTarget),
+    pki,
     dbName,
     topic: (family) => `${topicPrefix}${family}`,
     stop,

@@ -3,9 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * One platform service running as its own Node process, as in production. Its JSON log lines go
- * to a file; readiness is the service's own "ready" log line.
+ * Is the service ready? Answers true when it is, false or throws when not yet. The launcher asks
+ * what an orchestrator would: the gRPC health service of a back-end service, `/readyz` of the
+ * gateway (the same probes as the Helm chart's), never its log lines, which a log level can hide.
  */
+export type ReadinessProbe = () => Promise<boolean>;
+
+/** One platform service running as its own Node process, as in production; its log goes to a file. */
 export class ServiceProcess {
   private child?: ChildProcess;
   private exited?: Promise<number | null>;
@@ -15,6 +19,7 @@ export class ServiceProcess {
     private readonly entry: string,
     readonly env: Record<string, string>,
     readonly logFile: string,
+    private readonly ready: ReadinessProbe,
   ) {}
 
   get pid(): number | undefined {
@@ -25,7 +30,7 @@ export class ServiceProcess {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async start(timeoutMs = 60_000): Promise<void> {
+  async start(timeoutMs = 90_000): Promise<void> {
     const log = fs.createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, [this.entry], {
       env: { ...process.env, ...this.env },
@@ -35,30 +40,27 @@ export class ServiceProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
-    let buffered = '';
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name} not ready after ${timeoutMs} ms; see ${this.logFile}`)), timeoutMs);
-      const onData = (d: Buffer) => {
-        buffered += d.toString();
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          if (line.includes('"msg":"ready"')) {
-            clearTimeout(timer);
-            child.stdout!.off('data', onData);
-            resolve();
-          }
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${this.name} exited with ${code} before it was ready: ${stderr.trim()}`));
-      });
-    });
+
+    const deadline = Date.now() + timeoutMs;
+    let lastProbe = 'no answer yet';
+    for (;;) {
+      if (!this.running) {
+        const code = await this.exited;
+        throw new Error(`${this.name} exited with ${code} before it was ready: ${stderr.trim() || `see ${this.logFile}`}`);
+      }
+      try {
+        if (await this.ready()) return;
+        lastProbe = 'not ready';
+      } catch (err) {
+        lastProbe = (err as Error).message;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`${this.name} not ready after ${timeoutMs} ms (last probe: ${lastProbe}); see ${this.logFile}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** Sends a signal and waits for the process to end (SIGKILL simulates a crash). */

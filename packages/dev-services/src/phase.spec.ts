@@ -65,7 +65,7 @@ describe('runPhase', () => {
     const lines: string[] = [];
     const stagePrinter = {
       command: process.execPath,
-      args: ['-e', 'console.log("==> debootstrap bookworm ..."); for (let i = 0; i < 200; i++) console.log("I: Retrieving " + i); setTimeout(() => {}, 700);'],
+      args: ['-e', 'console.log("==> debootstrap bookworm ..."); for (let i = 0; i < 200; i++) console.log("I: Retrieving " + i); setTimeout(() => {}, 1500);'],
     };
     await runPhase({
       title: 'building image kyc-kafka:abc',
@@ -78,8 +78,11 @@ describe('runPhase', () => {
     });
     const still = lines.filter((l) => l.startsWith('still '));
     expect(still.length).toBeGreaterThanOrEqual(1);
-    expect(still.length).toBeLessThanOrEqual(4);
-    expect(still[0]).toMatch(/^still building image kyc-kafka:abc \(\d+ s; debootstrap bookworm; log: .*image-kafka-\d+\.log\)$/);
+    // At most one per heartbeat (the child's own start-up time on a busy machine adds a few).
+    expect(still.length).toBeLessThanOrEqual(12);
+    expect(still[0]).toMatch(/^still building image kyc-kafka:abc \(\d+ s; (debootstrap bookworm; )?log: .*image-kafka-\d+\.log\)$/);
+    // Once the tool has named its stage, the lines say it.
+    expect(still[still.length - 1]).toMatch(/^still building image kyc-kafka:abc \(\d+ s; debootstrap bookworm\)$/);
     for (const line of still.slice(1)) expect(line).not.toContain('log:');
     expect(lines[lines.length - 1]).toMatch(/done in/);
     expect(lines).toHaveLength(still.length + 1);

@@ -2,6 +2,7 @@ import { CallOptions, Client, ClientUnaryCall, credentials, Metadata, ServiceErr
 import CircuitBreaker from 'opossum';
 import { KycError, Logger, unavailable } from '@kyc/core';
 import { correlationMetadata, fromServiceError, isBusinessError, isLocalError } from './status';
+import { clientCredentials, tlsChannelOptions, TlsMaterialProvider, TlsSource, watchedTlsMaterial } from './tls';
 
 export interface ResilientClientOptions {
   /** Name of the callee, for logs, metrics and error messages. */
@@ -96,14 +97,21 @@ export class ResilientClient<C extends Client> {
   }
 }
 
+/**
+ * A resilient client over mutual TLS: presents this service's certificate (`tls`) and accepts only
+ * a server whose certificate names `server` (by default the callee's name, `opts.name`).
+ */
 export function createClient<C extends Client>(
   Ctor: new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options?: object) => C,
   address: string,
   opts: ResilientClientOptions,
+  tls: TlsSource | TlsMaterialProvider,
+  server: string = opts.name,
 ): ResilientClient<C> {
-  const raw = new Ctor(address, credentials.createInsecure(), {
+  const raw = new Ctor(address, clientCredentials(watchedTlsMaterial(tls, opts.logger), server), {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.max_receive_message_length': 8 * 1024 * 1024,
+    ...tlsChannelOptions(server),
   });
   return new ResilientClient(raw, opts);
 }

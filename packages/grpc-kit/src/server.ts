@@ -1,12 +1,18 @@
 import { Server, ServerCredentials, ServiceDefinition, ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { Logger } from '@kyc/core';
+import { Logger, splitList } from '@kyc/core';
+import { callerAuthorization } from './authorization';
 import { toServiceError } from './status';
+import { ownIdentity, serverCredentials, TlsMaterialProvider, TlsSource, watchedTlsMaterial } from './tls';
 
 export interface GrpcServerHandle {
+  /** The mutual-TLS port carrying the services (and the health service). */
   port: number;
+  /** The plaintext port carrying the health service alone, for probes. */
+  healthPort: number;
+  /** One health status for both ports. */
   health: HealthImplementation;
-  /** Marks the server NOT_SERVING, lets in-flight calls finish, then stops. */
+  /** Marks the server NOT_SERVING, lets in-flight calls finish, then stops both ports. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -17,13 +23,53 @@ export interface ServiceRegistration {
   implementation: UntypedServiceImplementation;
 }
 
+/** Where the server listens and who may call it: a service's `grpc` configuration (grpcServerConfig). */
+export interface GrpcListenOptions {
+  host: string;
+  healthHost: string;
+  healthPort: number;
+  /** Identities allowed to call this server's services, as a list or comma-separated. */
+  allowedCallers: string | readonly string[];
+}
+
+const hostPort = (host: string, port: number) => `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+
+function bind(server: Server, address: string, creds: ServerCredentials): Promise<number> {
+  return new Promise<number>((resolve, reject) => server.bindAsync(address, creds, (err, p) => (err ? reject(err) : resolve(p))));
+}
+
+async function drain(server: Server, graceMs: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Starts a service's gRPC server: its services and the standard health service on `port`, over
+ * mutual TLS, where only callers on `listen.allowedCallers` get through (callerAuthorization);
+ * and the health service again, alone and in plaintext, on `listen.healthPort` for probes that
+ * cannot speak TLS. Without TLS material it refuses to start (loadTlsMaterial).
+ */
 export async function startGrpcServer(opts: {
   port: number;
-  host?: string;
+  listen: GrpcListenOptions;
+  tls: TlsSource | TlsMaterialProvider;
   services: ServiceRegistration[];
   logger: Logger;
 }): Promise<GrpcServerHandle> {
-  const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
+  const tls = watchedTlsMaterial(opts.tls, opts.logger);
+  const allowedCallers = typeof opts.listen.allowedCallers === 'string' ? splitList(opts.listen.allowedCallers) : [...opts.listen.allowedCallers];
+  const server = new Server({
+    'grpc.max_receive_message_length': 8 * 1024 * 1024,
+    interceptors: [callerAuthorization(allowedCallers, opts.logger)],
+  });
   const statusMap: Record<string, 'SERVING' | 'NOT_SERVING'> = { '': 'SERVING' };
   for (const s of opts.services) {
     server.addService(s.definition, s.implementation);
@@ -31,27 +77,28 @@ export async function startGrpcServer(opts: {
   }
   const health = new HealthImplementation(statusMap);
   health.addToServer(server);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${opts.host ?? '0.0.0.0'}:${opts.port}`, ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
-  opts.logger.info({ port }, 'grpc server listening');
+  // The same HealthImplementation on both servers: one status, watched on either port.
+  const healthServer = new Server();
+  health.addToServer(healthServer);
+
+  const port = await bind(server, hostPort(opts.listen.host, opts.port), serverCredentials(tls));
+  let healthPort: number;
+  try {
+    healthPort = await bind(healthServer, hostPort(opts.listen.healthHost, opts.listen.healthPort), ServerCredentials.createInsecure());
+  } catch (err) {
+    server.forceShutdown();
+    throw err;
+  }
+  opts.logger.info({ port, healthPort, identity: ownIdentity(tls.current), allowedCallers }, 'grpc server listening (mutual TLS; health also in plaintext)');
   return {
     port,
+    healthPort,
     health,
     shutdown: async (graceMs = 5_000) => {
       for (const name of Object.keys(statusMap)) health.setStatus(name, 'NOT_SERVING');
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, graceMs);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      });
+      await drain(server, graceMs);
+      // Probes keep seeing NOT_SERVING until the services are drained; Watch streams end here.
+      healthServer.forceShutdown();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { grpcTargetConfig, kafkaConfig, loadConfig, masterKeyConfig, mongoConfig } from '@kyc/core';
+import { grpcTargetConfig, grpcTlsConfig, kafkaConfig, loadConfig, masterKeyConfig, mongoConfig } from '@kyc/core';
 
 export const gatewayConfigSchema = {
   httpPort: { doc: 'Partner-facing HTTP port (0 = any free port)', format: 'port', default: 8080, env: 'HTTP_PORT' },
@@ -12,6 +12,7 @@ export const gatewayConfigSchema = {
   realnamePatternTarget: grpcTargetConfig('REALNAME_PATTERN_TARGET', '127.0.0.1:50052', 'realname-pattern'),
   identityLookupTarget: grpcTargetConfig('IDENTITY_LOOKUP_TARGET', '127.0.0.1:50053', 'identity-lookup'),
   photoStorageTarget: grpcTargetConfig('PHOTO_STORAGE_TARGET', '127.0.0.1:50054', 'photo-storage'),
+  grpcTls: grpcTlsConfig(),
   sessionTtlSeconds: { doc: 'Lifetime of a user_sid', format: 'nat', default: 7200, env: 'SESSION_TTL_SECONDS' },
   signatureMaxSkewSeconds: {
     doc: 'How far a signed request time_stamp may be from server time',

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { createLogger, createMetricsRegistry, onShutdown, runMain, splitBrokers, startAdminServer } from '@kyc/core';
-import { EventBus, TOPICS } from '@kyc/kafka-bus';
+import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
+import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
 import { connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { createDownstreamClients } from './adapters/grpc/downstream-clients';
@@ -28,12 +28,13 @@ runMain(SERVICE, async () => {
   await ensureIndexes([partners.model, sessions.subjects, sessions.sessions, sessions.nonces]);
   sessions.startSweeper();
 
-  const bus = new EventBus({ brokers: splitBrokers(config.kafka.brokers), clientId: SERVICE, logger, topicPrefix: config.kafka.topicPrefix });
+  const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
   await bus.ensureTopics([TOPICS.submission]);
   const clients = createDownstreamClients(
     { realnamePattern: config.realnamePatternTarget, identityLookup: config.identityLookupTarget, photoStorage: config.photoStorageTarget },
     logger,
+    config.grpcTls,
   );
 
   const app = createGatewayApp({

@@ -13,7 +13,13 @@ runMain(SERVICE, async () => {
   // Identity records (verified identities by blind index) live here; see the README roadmap.
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
 
-  const grpc = await startGrpcServer({ port: config.grpcPort, services: [identityLookupGrpc(logger)], logger });
+  const grpc = await startGrpcServer({
+    port: config.grpcPort,
+    listen: config.grpc,
+    tls: config.grpcTls,
+    services: [identityLookupGrpc(logger)],
+    logger,
+  });
   const admin = await startAdminServer(metrics, config.metricsPort);
   logger.info({ grpcPort: grpc.port, metricsPort: admin.port }, 'ready');
 

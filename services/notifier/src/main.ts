@@ -1,6 +1,6 @@
-import { createLogger, createMetricsRegistry, onShutdown, runMain, splitBrokers, startAdminServer } from '@kyc/core';
+import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
 import { startGrpcServer } from '@kyc/grpc-kit';
-import { EventBus, TOPICS } from '@kyc/kafka-bus';
+import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
 import { connectMongo, ensureIndexes, MongoProcessedEvents } from '@kyc/mongo-kit';
 import { subscribeToReviewOutcomes } from './adapters/kafka/review-consumer';
 import { NotificationRepository } from './adapters/mongo/notification-repository';
@@ -16,13 +16,13 @@ runMain(SERVICE, async () => {
   const notifications = new NotificationRepository(mongo);
   await ensureIndexes([notifications.model]);
 
-  const bus = new EventBus({ brokers: splitBrokers(config.kafka.brokers), clientId: SERVICE, logger, topicPrefix: config.kafka.topicPrefix });
+  const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
   await bus.ensureTopics([TOPICS.review]);
   const outcomes = await subscribeToReviewOutcomes({ bus, processed: new MongoProcessedEvents(mongo), notifications, logger });
 
   // No gRPC API of its own yet: the server carries the standard health service for probes.
-  const grpc = await startGrpcServer({ port: config.grpcPort, services: [], logger });
+  const grpc = await startGrpcServer({ port: config.grpcPort, listen: config.grpc, tls: config.grpcTls, services: [], logger });
   const admin = await startAdminServer(metrics, config.metricsPort);
   logger.info({ grpcPort: grpc.port, metricsPort: admin.port }, 'ready');
 

@@ -1,7 +1,9 @@
-import { kafkaConfig, listenConfig, loadConfig, masterKeyConfig, mongoConfig } from '@kyc/core';
+import { grpcServerConfig, grpcTlsConfig, kafkaConfig, listenConfig, loadConfig, masterKeyConfig, mongoConfig } from '@kyc/core';
 
 export const photoStorageConfigSchema = {
   ...listenConfig(50054, 9464),
+  grpc: grpcServerConfig(50064, 'gateway'),
+  grpcTls: grpcTlsConfig(),
   ...masterKeyConfig(),
   mongo: mongoConfig('kyc_photo_storage'),
   kafka: kafkaConfig(),

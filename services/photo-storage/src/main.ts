@@ -1,6 +1,6 @@
-import { createLogger, createMetricsRegistry, onShutdown, retryAtStartup, runMain, splitBrokers, startAdminServer } from '@kyc/core';
+import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
 import { startGrpcServer } from '@kyc/grpc-kit';
-import { EventBus, TOPICS } from '@kyc/kafka-bus';
+import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
 import { connectMongo, ensureIndexes, MongoProcessedEvents, OutboxRelay } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { photoStorageGrpc } from './adapters/grpc/photo-storage-grpc';
@@ -21,17 +21,13 @@ runMain(SERVICE, async () => {
   const photos = new PhotoRepository(mongo, cipher, TOPICS.photo, logger, config.photo.maxBytes);
   await ensureIndexes([photos.model]);
 
-  const bus = new EventBus({ brokers: splitBrokers(config.kafka.brokers), clientId: SERVICE, logger, topicPrefix: config.kafka.topicPrefix });
+  const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
   await bus.ensureTopics([TOPICS.photo, TOPICS.review]);
   const outbox = photos.outboxSource();
   const relay = new OutboxRelay(outbox.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { locks: outbox.locks });
   relay.start();
-  // Topics that another service has just created may still lack a leader ("does not host this
-  // topic-partition"); the subscription is retried rather than failing the boot.
-  const reviews = await retryAtStartup('subscribe to review events', logger, () =>
-    subscribeToReviewEvents({ bus, processed: new MongoProcessedEvents(mongo), photos, logger }),
-  );
+  const reviews = await subscribeToReviewEvents({ bus, processed: new MongoProcessedEvents(mongo), photos, logger });
 
   const sweep = () =>
     photos
@@ -43,6 +39,8 @@ runMain(SERVICE, async () => {
 
   const grpc = await startGrpcServer({
     port: config.grpcPort,
+    listen: config.grpc,
+    tls: config.grpcTls,
     services: [
       photoStorageGrpc({
         photos,

@@ -1,7 +1,9 @@
-import { grpcTargetConfig, kafkaConfig, listenConfig, loadConfig, masterKeyConfig, mongoConfig } from '@kyc/core';
+import { grpcServerConfig, grpcTlsConfig, grpcTargetConfig, kafkaConfig, listenConfig, loadConfig, masterKeyConfig, mongoConfig } from '@kyc/core';
 
 export const realnamePatternConfigSchema = {
   ...listenConfig(50052, 9462),
+  grpc: grpcServerConfig(50062, 'gateway'),
+  grpcTls: grpcTlsConfig(),
   ...masterKeyConfig(),
   mongo: mongoConfig('kyc_realname_pattern'),
   kafka: kafkaConfig(),

@@ -1,7 +1,7 @@
 import { identity } from '@kyc/contracts';
-import { createLogger, createMetricsRegistry, onShutdown, retryAtStartup, runMain, splitBrokers, startAdminServer } from '@kyc/core';
+import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
 import { createClient, startGrpcServer } from '@kyc/grpc-kit';
-import { EventBus, TOPICS } from '@kyc/kafka-bus';
+import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
 import { DocumentLocks, MongoProcessedEvents, OutboxRelay, connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { realnamePatternGrpc } from './adapters/grpc/realname-pattern-grpc';
@@ -20,12 +20,9 @@ runMain(SERVICE, async () => {
   const cipher = new PiiCipher(masterKeyFromHex(config.masterKey, config.masterKeyId));
 
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
-  const bus = new EventBus({ brokers: splitBrokers(config.kafka.brokers), clientId: SERVICE, logger, topicPrefix: config.kafka.topicPrefix });
+  const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
-  // Other services create kyc.review.v1 at the same moment; kafkajs then may skip waiting for the
-  // leaders of the topics it did create, and metadata of fresh topics lags in KRaft, so creating
-  // and subscribing can fail with UNKNOWN_TOPIC_OR_PARTITION for a moment: retry those steps.
-  await retryAtStartup('create topics', logger, () => bus.ensureTopics([TOPICS.submission, TOPICS.review]));
+  await bus.ensureTopics([TOPICS.submission, TOPICS.review]);
 
   // One lock table for every writer of review_cases in this process (see DocumentLocks).
   const locks = new DocumentLocks();
@@ -33,17 +30,23 @@ runMain(SERVICE, async () => {
   const audit = new ReviewAuditRepository(mongo);
   await ensureIndexes([cases.model, audit.model]);
   const decisions = new CaseDecisions(cases, audit, logger);
-  const identityLookup = createClient(identity.IdentityLookupServiceClient, config.identityLookupTarget, {
-    name: 'identity-lookup',
-    logger,
-  });
+  const identityLookup = createClient(
+    identity.IdentityLookupServiceClient,
+    config.identityLookupTarget,
+    { name: 'identity-lookup', logger },
+    config.grpcTls,
+  );
 
   const relay = new OutboxRelay(cases.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { locks });
   relay.start();
-  const submissions = await retryAtStartup('subscribe to submissions', logger, () =>
-    subscribeToSubmissions({ bus, processed: new MongoProcessedEvents(mongo), cases, cipher, identityLookup, logger }),
-  );
-  const grpc = await startGrpcServer({ port: config.grpcPort, services: [realnamePatternGrpc({ cases, decisions, logger })], logger });
+  const submissions = await subscribeToSubmissions({ bus, processed: new MongoProcessedEvents(mongo), cases, cipher, identityLookup, logger });
+  const grpc = await startGrpcServer({
+    port: config.grpcPort,
+    listen: config.grpc,
+    tls: config.grpcTls,
+    services: [realnamePatternGrpc({ cases, decisions, logger })],
+    logger,
+  });
   const rollForward = decisions.startRollForward(config.rollForwardIntervalMs, config.rollForwardGraceMs);
   const admin = await startAdminServer(metrics, config.metricsPort);
   logger.info({ grpcPort: grpc.port, metricsPort: admin.port }, 'ready');

@@ -101,6 +101,15 @@ volumes:
     emptyDir:
       medium: Memory
       sizeLimit: {{ .root.Values.tmpSizeLimit }}
+  # The service's gRPC identity: ca.crt, tls.crt, tls.key (a cert-manager Secret's layout).
+  - name: grpc-tls
+    secret:
+      secretName: {{ include "kyc.tlsSecretName" . }}
+      defaultMode: 288 # 0440: readable by the pod's group (fsGroup) only
+      items:
+        - { key: ca.crt, path: ca.crt }
+        - { key: tls.crt, path: tls.crt }
+        - { key: tls.key, path: tls.key }
 {{- end -}}
 
 {{/* Container fields every service shares (indent 10 under the container). */}}
@@ -119,6 +128,10 @@ resources:
 volumeMounts:
   - name: tmp
     mountPath: /tmp
+  # No subPath: the kubelet then updates renewed files in place, and the service reloads them.
+  - name: grpc-tls
+    mountPath: {{ .root.Values.grpcTls.mountPath }}
+    readOnly: true
 {{- if .root.Values.preStopSleepSeconds }}
 lifecycle:
   preStop:
@@ -128,22 +141,25 @@ lifecycle:
 {{- end }}
 {{- end -}}
 
-{{/* Startup, liveness and readiness probes over the standard gRPC health service. */}}
+{{/*
+Startup, liveness and readiness probes over the standard gRPC health service, on the plaintext
+health port (the kubelet's gRPC probes cannot speak TLS; the gRPC port is mutual TLS only).
+*/}}
 {{- define "kyc.grpcProbes" -}}
 startupProbe:
   grpc:
-    port: {{ .svc.grpcPort }}
+    port: {{ .svc.healthPort }}
   periodSeconds: 2
   failureThreshold: 60
 livenessProbe:
   grpc:
-    port: {{ .svc.grpcPort }}
+    port: {{ .svc.healthPort }}
   periodSeconds: 10
   timeoutSeconds: 2
   failureThreshold: 3
 readinessProbe:
   grpc:
-    port: {{ .svc.grpcPort }}
+    port: {{ .svc.healthPort }}
   periodSeconds: 5
   timeoutSeconds: 2
   failureThreshold: 2
@@ -168,6 +184,41 @@ readinessProbe:
 {{- end }}
 - name: MONGO_DB
   value: {{ .svc.database | quote }}
+{{- end -}}
+
+{{/* Name of the Secret holding a service's gRPC TLS material. */}}
+{{- define "kyc.tlsSecretName" -}}
+{{- .svc.tlsSecret | default (printf "%s-grpc-tls" (include "kyc.name" .)) -}}
+{{- end -}}
+
+{{/* gRPC TLS material, every service (indent 12 under env:). */}}
+{{- define "kyc.env.grpcTls" -}}
+- name: GRPC_TLS_CA_FILE
+  value: {{ printf "%s/ca.crt" .root.Values.grpcTls.mountPath | quote }}
+- name: GRPC_TLS_CERT_FILE
+  value: {{ printf "%s/tls.crt" .root.Values.grpcTls.mountPath | quote }}
+- name: GRPC_TLS_KEY_FILE
+  value: {{ printf "%s/tls.key" .root.Values.grpcTls.mountPath | quote }}
+{{- end -}}
+
+{{/* A gRPC server's ports and callers (indent 12 under env:). */}}
+{{- define "kyc.env.grpcServer" -}}
+- name: GRPC_PORT
+  value: {{ .svc.grpcPort | quote }}
+- name: GRPC_HEALTH_PORT
+  value: {{ .svc.healthPort | quote }}
+- name: GRPC_ALLOWED_CALLERS
+  value: {{ join "," .svc.allowedCallers | quote }}
+{{- end -}}
+
+{{/* Container ports of a gRPC server (indent 12 under ports:). */}}
+{{- define "kyc.grpcPorts" -}}
+- name: grpc
+  containerPort: {{ .svc.grpcPort }}
+- name: grpc-health
+  containerPort: {{ .svc.healthPort }}
+- name: metrics
+  containerPort: {{ .svc.metricsPort }}
 {{- end -}}
 
 {{- define "kyc.env.kafka" -}}
@@ -223,6 +274,37 @@ metadata:
   {{- end }}
 automountServiceAccountToken: false
 {{- end }}
+{{- with .root.Values.grpcTls.certManager }}
+{{- if .issuerRef.name }}
+---
+# The service's gRPC identity, issued by cert-manager into the Secret the pods mount.
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: {{ include "kyc.name" $ }}-grpc
+  labels:
+    {{- include "kyc.labels" $ | nindent 4 }}
+spec:
+  secretName: {{ include "kyc.tlsSecretName" $ }}
+  commonName: {{ $.component }}
+  uris:
+    - spiffe://kyc.local/{{ $.component }}
+  dnsNames:
+    {{- $svcName := include "kyc.name" $ }}
+    - {{ $svcName }}
+    - {{ $svcName }}.{{ $.root.Release.Namespace }}
+    - {{ $svcName }}.{{ $.root.Release.Namespace }}.svc
+  duration: {{ .duration }}
+  renewBefore: {{ .renewBefore }}
+  privateKey:
+    algorithm: ECDSA
+    size: 256
+    rotationPolicy: Always
+  usages: [server auth, client auth, digital signature]
+  issuerRef:
+    {{- toYaml .issuerRef | nindent 4 }}
+{{- end }}
+{{- end }}
 {{- if .root.Values.podDisruptionBudgets.enabled }}
 ---
 apiVersion: policy/v1
@@ -240,9 +322,10 @@ spec:
 {{- end -}}
 
 {{/*
-NetworkPolicy of a gRPC service: its gRPC port accepts only the listed callers (components of
-this release), its metrics port only networkPolicies.metricsFrom. Call with dict root,
-component, svc, callers (list of component names; empty: nobody may call it over gRPC).
+NetworkPolicy of a gRPC service: its gRPC port accepts only its callers (svc.allowedCallers, the
+same list the service enforces on the caller's certificate), its health port only
+networkPolicies.healthFrom (anywhere when empty: kubelet probes come from the node), its metrics
+port only networkPolicies.metricsFrom. Call with dict root, component, svc.
 */}}
 {{- define "kyc.grpcNetworkPolicy" -}}
 {{- if .root.Values.networkPolicies.enabled }}
@@ -258,16 +341,20 @@ spec:
     matchLabels:
       {{- include "kyc.selectorLabels" . | nindent 6 }}
   policyTypes: [Ingress]
-  {{- if not (or .callers .root.Values.networkPolicies.metricsFrom) }}
-  ingress: []
-  {{- else }}
   ingress:
-    {{- if .callers }}
+    - ports:
+        - port: grpc-health
+          protocol: TCP
+      {{- with .root.Values.networkPolicies.healthFrom }}
+      from:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+    {{- if .svc.allowedCallers }}
     - ports:
         - port: grpc
           protocol: TCP
       from:
-        {{- range .callers }}
+        {{- range .svc.allowedCallers }}
         - podSelector:
             matchLabels:
               {{- include "kyc.selectorLabels" (dict "root" $.root "component" .) | nindent 14 }}
@@ -280,6 +367,5 @@ spec:
       from:
         {{- toYaml . | nindent 8 }}
     {{- end }}
-  {{- end }}
 {{- end }}
 {{- end -}}

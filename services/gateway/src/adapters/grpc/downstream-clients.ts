@@ -1,6 +1,6 @@
 import { identity, photo, realname } from '@kyc/contracts';
 import { Logger } from '@kyc/core';
-import { createClient, ResilientClient } from '@kyc/grpc-kit';
+import { createClient, ResilientClient, TlsSource } from '@kyc/grpc-kit';
 
 /** The gateway's gRPC clients, one breaker per callee. */
 export interface DownstreamClients {
@@ -13,11 +13,12 @@ export interface DownstreamClients {
 export function createDownstreamClients(
   targets: { realnamePattern: string; identityLookup: string; photoStorage: string },
   logger: Logger,
+  tls: TlsSource,
 ): DownstreamClients {
   const clients = {
-    realnamePattern: createClient(realname.RealnamePatternServiceClient, targets.realnamePattern, { name: 'realname-pattern', logger }),
-    identityLookup: createClient(identity.IdentityLookupServiceClient, targets.identityLookup, { name: 'identity-lookup', logger }),
-    photoStorage: createClient(photo.PhotoStorageServiceClient, targets.photoStorage, { name: 'photo-storage', logger }),
+    realnamePattern: createClient(realname.RealnamePatternServiceClient, targets.realnamePattern, { name: 'realname-pattern', logger }, tls),
+    identityLookup: createClient(identity.IdentityLookupServiceClient, targets.identityLookup, { name: 'identity-lookup', logger }, tls),
+    photoStorage: createClient(photo.PhotoStorageServiceClient, targets.photoStorage, { name: 'photo-storage', logger }, tls),
   };
   return { ...clients, close: () => Object.values(clients).forEach((c) => c.close()) };
 }
