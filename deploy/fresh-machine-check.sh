@@ -82,6 +82,7 @@ OTHER_CACHES=(
   "${MAVEN_REPO}"
   "${CACHE}/pip"                                             # check.sh: pip install kubernetes-validate
   "${CACHE}/buf"                                             # @kyc/contracts lint: buf lint
+  "${KYC_DEV_PKI_DIR:-${CACHE}/kyc-platform/dev-pki}"         # dev-platform: dev CA and service certificates
 )
 GO_DIRS=()                                                   # ferretdb/build.sh go build, check.sh go install
 if command -v go >/dev/null 2>&1; then
@@ -89,7 +90,7 @@ if command -v go >/dev/null 2>&1; then
 fi
 NPM_CACHE="$(npm config get cache 2>/dev/null || echo "${HOME}/.npm")"
 # Variables that would skip the first-run work (engine, images) in the clone's test run.
-CLEARED_ENV=(DOCKER_HOST TESTCONTAINERS_RYUK_DISABLED TESTCONTAINERS_HOST_OVERRIDE KYC_KAFKA_IMAGE KYC_MONGO_IMAGE KYC_DEV_IMAGES)
+CLEARED_ENV=(DOCKER_HOST TESTCONTAINERS_RYUK_DISABLED TESTCONTAINERS_HOST_OVERRIDE KYC_KAFKA_IMAGE KYC_MONGO_IMAGE KYC_DEV_IMAGES KYC_DEV_PKI_DIR)
 
 installed_packages() {
   local p
