@@ -5,3 +5,6 @@ export * as review from './gen/kyc/review/v1/review';
 export * as identity from './gen/kyc/identity/v1/identity';
 export * as realname from './gen/kyc/realname/v1/realname';
 export * as photo from './gen/kyc/photo/v1/photo';
+export * as verification from './gen/kyc/verification/v1/verification';
+export * as partner from './gen/kyc/partner/v1/partner';
+export * as notifier from './gen/kyc/notifier/v1/notifier';

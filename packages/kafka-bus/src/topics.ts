@@ -6,6 +6,8 @@ export const TOPICS = {
   submission: 'kyc.submission.v1',
   review: 'kyc.review.v1',
   photo: 'kyc.photo.v1',
+  verification: 'kyc.verification.v1',
+  partner: 'kyc.partner.v1',
 } as const;
 
 export type TopicFamily = (typeof TOPICS)[keyof typeof TOPICS];

@@ -18,10 +18,80 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 
 export const protobufPackage = "kyc.identity.v1";
 
 export const protobufFileName = "kyc/identity/v1/identity.proto";
+
+/** What a verification proved. Personal data: encrypted at rest by identity-lookup. */
+export interface VerifiedIdentity {
+  partnerId: string;
+  subjectId: string;
+  name: string;
+  idNumber: string;
+  /** YYYY-MM-DD, from the ID number. */
+  birthDate: string;
+  /** "M" or "F", from the ID number. */
+  gender: string;
+  /** GB/T 2260 division code (the ID number's first six digits). */
+  regionCode: string;
+  /** 户籍地址 as the division's full name, e.g. "北京市东城区"; historic (revoked) codes resolve too. */
+  address: string;
+  /** Document validity, YYYY-MM-DD, when the method read them (empty otherwise). */
+  documentValidFrom: string;
+  documentValidTo: string;
+  /** photo-storage photo ids of the ID card front and back, when the method had them. */
+  cardFrontPhotoId: string;
+  cardBackPhotoId: string;
+  method: string;
+  verificationId: string;
+  verifiedAt: Date | undefined;
+}
+
+export interface RecordVerifiedIdentityRequest {
+  partnerId: string;
+  subjectId: string;
+  name: string;
+  idNumber: string;
+  documentValidFrom: string;
+  documentValidTo: string;
+  cardFrontPhotoId: string;
+  cardBackPhotoId: string;
+  method: string;
+  verificationId: string;
+  verifiedAt: Date | undefined;
+}
+
+export interface RecordVerifiedIdentityResponse {
+  conflict: boolean;
+  /** Set when conflict: the other subject of the same partner that verified this ID number. */
+  conflictingSubjectId: string;
+  identity: VerifiedIdentity | undefined;
+}
+
+export interface CheckIdNumberAvailableRequest {
+  partnerId: string;
+  subjectId: string;
+  idNumber: string;
+}
+
+export interface CheckIdNumberAvailableResponse {
+  available: boolean;
+  conflictingSubjectId: string;
+}
+
+export interface FindVerifiedIdentityRequest {
+  partnerId: string;
+  /** Exactly one of subject_id and id_number. */
+  subjectId: string;
+  idNumber: string;
+}
+
+export interface FindVerifiedIdentityResponse {
+  found: boolean;
+  identity: VerifiedIdentity | undefined;
+}
 
 export interface ValidateIdNumberRequest {
   idNumber: string;
@@ -37,7 +107,1158 @@ export interface ValidateIdNumberResponse {
   birthDate: string;
   /** Six-digit administrative division code, when valid. */
   regionCode: string;
+  /** "M" or "F", when valid. */
+  gender: string;
+  /** The division's full name (户籍地址), historic codes included; empty if the code is unknown. */
+  address: string;
 }
+
+function createBaseVerifiedIdentity(): VerifiedIdentity {
+  return {
+    partnerId: "",
+    subjectId: "",
+    name: "",
+    idNumber: "",
+    birthDate: "",
+    gender: "",
+    regionCode: "",
+    address: "",
+    documentValidFrom: "",
+    documentValidTo: "",
+    cardFrontPhotoId: "",
+    cardBackPhotoId: "",
+    method: "",
+    verificationId: "",
+    verifiedAt: undefined,
+  };
+}
+
+export const VerifiedIdentity: MessageFns<VerifiedIdentity> = {
+  encode(message: VerifiedIdentity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(18).string(message.subjectId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.idNumber !== "") {
+      writer.uint32(34).string(message.idNumber);
+    }
+    if (message.birthDate !== "") {
+      writer.uint32(42).string(message.birthDate);
+    }
+    if (message.gender !== "") {
+      writer.uint32(50).string(message.gender);
+    }
+    if (message.regionCode !== "") {
+      writer.uint32(58).string(message.regionCode);
+    }
+    if (message.address !== "") {
+      writer.uint32(66).string(message.address);
+    }
+    if (message.documentValidFrom !== "") {
+      writer.uint32(74).string(message.documentValidFrom);
+    }
+    if (message.documentValidTo !== "") {
+      writer.uint32(82).string(message.documentValidTo);
+    }
+    if (message.cardFrontPhotoId !== "") {
+      writer.uint32(90).string(message.cardFrontPhotoId);
+    }
+    if (message.cardBackPhotoId !== "") {
+      writer.uint32(98).string(message.cardBackPhotoId);
+    }
+    if (message.method !== "") {
+      writer.uint32(106).string(message.method);
+    }
+    if (message.verificationId !== "") {
+      writer.uint32(114).string(message.verificationId);
+    }
+    if (message.verifiedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.verifiedAt), writer.uint32(122).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifiedIdentity {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifiedIdentity();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.idNumber = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.birthDate = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.gender = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.regionCode = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.documentValidFrom = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.documentValidTo = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.cardFrontPhotoId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.cardBackPhotoId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.method = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.verificationId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.verifiedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifiedIdentity {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      idNumber: isSet(object.idNumber)
+        ? globalThis.String(object.idNumber)
+        : isSet(object.id_number)
+        ? globalThis.String(object.id_number)
+        : "",
+      birthDate: isSet(object.birthDate)
+        ? globalThis.String(object.birthDate)
+        : isSet(object.birth_date)
+        ? globalThis.String(object.birth_date)
+        : "",
+      gender: isSet(object.gender) ? globalThis.String(object.gender) : "",
+      regionCode: isSet(object.regionCode)
+        ? globalThis.String(object.regionCode)
+        : isSet(object.region_code)
+        ? globalThis.String(object.region_code)
+        : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      documentValidFrom: isSet(object.documentValidFrom)
+        ? globalThis.String(object.documentValidFrom)
+        : isSet(object.document_valid_from)
+        ? globalThis.String(object.document_valid_from)
+        : "",
+      documentValidTo: isSet(object.documentValidTo)
+        ? globalThis.String(object.documentValidTo)
+        : isSet(object.document_valid_to)
+        ? globalThis.String(object.document_valid_to)
+        : "",
+      cardFrontPhotoId: isSet(object.cardFrontPhotoId)
+        ? globalThis.String(object.cardFrontPhotoId)
+        : isSet(object.card_front_photo_id)
+        ? globalThis.String(object.card_front_photo_id)
+        : "",
+      cardBackPhotoId: isSet(object.cardBackPhotoId)
+        ? globalThis.String(object.cardBackPhotoId)
+        : isSet(object.card_back_photo_id)
+        ? globalThis.String(object.card_back_photo_id)
+        : "",
+      method: isSet(object.method) ? globalThis.String(object.method) : "",
+      verificationId: isSet(object.verificationId)
+        ? globalThis.String(object.verificationId)
+        : isSet(object.verification_id)
+        ? globalThis.String(object.verification_id)
+        : "",
+      verifiedAt: isSet(object.verifiedAt)
+        ? fromJsonTimestamp(object.verifiedAt)
+        : isSet(object.verified_at)
+        ? fromJsonTimestamp(object.verified_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: VerifiedIdentity): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.idNumber !== "") {
+      obj.idNumber = message.idNumber;
+    }
+    if (message.birthDate !== "") {
+      obj.birthDate = message.birthDate;
+    }
+    if (message.gender !== "") {
+      obj.gender = message.gender;
+    }
+    if (message.regionCode !== "") {
+      obj.regionCode = message.regionCode;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.documentValidFrom !== "") {
+      obj.documentValidFrom = message.documentValidFrom;
+    }
+    if (message.documentValidTo !== "") {
+      obj.documentValidTo = message.documentValidTo;
+    }
+    if (message.cardFrontPhotoId !== "") {
+      obj.cardFrontPhotoId = message.cardFrontPhotoId;
+    }
+    if (message.cardBackPhotoId !== "") {
+      obj.cardBackPhotoId = message.cardBackPhotoId;
+    }
+    if (message.method !== "") {
+      obj.method = message.method;
+    }
+    if (message.verificationId !== "") {
+      obj.verificationId = message.verificationId;
+    }
+    if (message.verifiedAt !== undefined) {
+      obj.verifiedAt = message.verifiedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifiedIdentity>, I>>(base?: I): VerifiedIdentity {
+    return VerifiedIdentity.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifiedIdentity>, I>>(object: I): VerifiedIdentity {
+    const message = createBaseVerifiedIdentity();
+    message.partnerId = object.partnerId ?? "";
+    message.subjectId = object.subjectId ?? "";
+    message.name = object.name ?? "";
+    message.idNumber = object.idNumber ?? "";
+    message.birthDate = object.birthDate ?? "";
+    message.gender = object.gender ?? "";
+    message.regionCode = object.regionCode ?? "";
+    message.address = object.address ?? "";
+    message.documentValidFrom = object.documentValidFrom ?? "";
+    message.documentValidTo = object.documentValidTo ?? "";
+    message.cardFrontPhotoId = object.cardFrontPhotoId ?? "";
+    message.cardBackPhotoId = object.cardBackPhotoId ?? "";
+    message.method = object.method ?? "";
+    message.verificationId = object.verificationId ?? "";
+    message.verifiedAt = object.verifiedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRecordVerifiedIdentityRequest(): RecordVerifiedIdentityRequest {
+  return {
+    partnerId: "",
+    subjectId: "",
+    name: "",
+    idNumber: "",
+    documentValidFrom: "",
+    documentValidTo: "",
+    cardFrontPhotoId: "",
+    cardBackPhotoId: "",
+    method: "",
+    verificationId: "",
+    verifiedAt: undefined,
+  };
+}
+
+export const RecordVerifiedIdentityRequest: MessageFns<RecordVerifiedIdentityRequest> = {
+  encode(message: RecordVerifiedIdentityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(18).string(message.subjectId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.idNumber !== "") {
+      writer.uint32(34).string(message.idNumber);
+    }
+    if (message.documentValidFrom !== "") {
+      writer.uint32(42).string(message.documentValidFrom);
+    }
+    if (message.documentValidTo !== "") {
+      writer.uint32(50).string(message.documentValidTo);
+    }
+    if (message.cardFrontPhotoId !== "") {
+      writer.uint32(58).string(message.cardFrontPhotoId);
+    }
+    if (message.cardBackPhotoId !== "") {
+      writer.uint32(66).string(message.cardBackPhotoId);
+    }
+    if (message.method !== "") {
+      writer.uint32(74).string(message.method);
+    }
+    if (message.verificationId !== "") {
+      writer.uint32(82).string(message.verificationId);
+    }
+    if (message.verifiedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.verifiedAt), writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordVerifiedIdentityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordVerifiedIdentityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.idNumber = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.documentValidFrom = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.documentValidTo = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.cardFrontPhotoId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.cardBackPhotoId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.method = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.verificationId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.verifiedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordVerifiedIdentityRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      idNumber: isSet(object.idNumber)
+        ? globalThis.String(object.idNumber)
+        : isSet(object.id_number)
+        ? globalThis.String(object.id_number)
+        : "",
+      documentValidFrom: isSet(object.documentValidFrom)
+        ? globalThis.String(object.documentValidFrom)
+        : isSet(object.document_valid_from)
+        ? globalThis.String(object.document_valid_from)
+        : "",
+      documentValidTo: isSet(object.documentValidTo)
+        ? globalThis.String(object.documentValidTo)
+        : isSet(object.document_valid_to)
+        ? globalThis.String(object.document_valid_to)
+        : "",
+      cardFrontPhotoId: isSet(object.cardFrontPhotoId)
+        ? globalThis.String(object.cardFrontPhotoId)
+        : isSet(object.card_front_photo_id)
+        ? globalThis.String(object.card_front_photo_id)
+        : "",
+      cardBackPhotoId: isSet(object.cardBackPhotoId)
+        ? globalThis.String(object.cardBackPhotoId)
+        : isSet(object.card_back_photo_id)
+        ? globalThis.String(object.card_back_photo_id)
+        : "",
+      method: isSet(object.method) ? globalThis.String(object.method) : "",
+      verificationId: isSet(object.verificationId)
+        ? globalThis.String(object.verificationId)
+        : isSet(object.verification_id)
+        ? globalThis.String(object.verification_id)
+        : "",
+      verifiedAt: isSet(object.verifiedAt)
+        ? fromJsonTimestamp(object.verifiedAt)
+        : isSet(object.verified_at)
+        ? fromJsonTimestamp(object.verified_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RecordVerifiedIdentityRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.idNumber !== "") {
+      obj.idNumber = message.idNumber;
+    }
+    if (message.documentValidFrom !== "") {
+      obj.documentValidFrom = message.documentValidFrom;
+    }
+    if (message.documentValidTo !== "") {
+      obj.documentValidTo = message.documentValidTo;
+    }
+    if (message.cardFrontPhotoId !== "") {
+      obj.cardFrontPhotoId = message.cardFrontPhotoId;
+    }
+    if (message.cardBackPhotoId !== "") {
+      obj.cardBackPhotoId = message.cardBackPhotoId;
+    }
+    if (message.method !== "") {
+      obj.method = message.method;
+    }
+    if (message.verificationId !== "") {
+      obj.verificationId = message.verificationId;
+    }
+    if (message.verifiedAt !== undefined) {
+      obj.verifiedAt = message.verifiedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordVerifiedIdentityRequest>, I>>(base?: I): RecordVerifiedIdentityRequest {
+    return RecordVerifiedIdentityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordVerifiedIdentityRequest>, I>>(
+    object: I,
+  ): RecordVerifiedIdentityRequest {
+    const message = createBaseRecordVerifiedIdentityRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.subjectId = object.subjectId ?? "";
+    message.name = object.name ?? "";
+    message.idNumber = object.idNumber ?? "";
+    message.documentValidFrom = object.documentValidFrom ?? "";
+    message.documentValidTo = object.documentValidTo ?? "";
+    message.cardFrontPhotoId = object.cardFrontPhotoId ?? "";
+    message.cardBackPhotoId = object.cardBackPhotoId ?? "";
+    message.method = object.method ?? "";
+    message.verificationId = object.verificationId ?? "";
+    message.verifiedAt = object.verifiedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRecordVerifiedIdentityResponse(): RecordVerifiedIdentityResponse {
+  return { conflict: false, conflictingSubjectId: "", identity: undefined };
+}
+
+export const RecordVerifiedIdentityResponse: MessageFns<RecordVerifiedIdentityResponse> = {
+  encode(message: RecordVerifiedIdentityResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conflict !== false) {
+      writer.uint32(8).bool(message.conflict);
+    }
+    if (message.conflictingSubjectId !== "") {
+      writer.uint32(18).string(message.conflictingSubjectId);
+    }
+    if (message.identity !== undefined) {
+      VerifiedIdentity.encode(message.identity, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordVerifiedIdentityResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordVerifiedIdentityResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.conflict = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conflictingSubjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.identity = VerifiedIdentity.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordVerifiedIdentityResponse {
+    return {
+      conflict: isSet(object.conflict) ? globalThis.Boolean(object.conflict) : false,
+      conflictingSubjectId: isSet(object.conflictingSubjectId)
+        ? globalThis.String(object.conflictingSubjectId)
+        : isSet(object.conflicting_subject_id)
+        ? globalThis.String(object.conflicting_subject_id)
+        : "",
+      identity: isSet(object.identity) ? VerifiedIdentity.fromJSON(object.identity) : undefined,
+    };
+  },
+
+  toJSON(message: RecordVerifiedIdentityResponse): unknown {
+    const obj: any = {};
+    if (message.conflict !== false) {
+      obj.conflict = message.conflict;
+    }
+    if (message.conflictingSubjectId !== "") {
+      obj.conflictingSubjectId = message.conflictingSubjectId;
+    }
+    if (message.identity !== undefined) {
+      obj.identity = VerifiedIdentity.toJSON(message.identity);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordVerifiedIdentityResponse>, I>>(base?: I): RecordVerifiedIdentityResponse {
+    return RecordVerifiedIdentityResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordVerifiedIdentityResponse>, I>>(
+    object: I,
+  ): RecordVerifiedIdentityResponse {
+    const message = createBaseRecordVerifiedIdentityResponse();
+    message.conflict = object.conflict ?? false;
+    message.conflictingSubjectId = object.conflictingSubjectId ?? "";
+    message.identity = (object.identity !== undefined && object.identity !== null)
+      ? VerifiedIdentity.fromPartial(object.identity)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCheckIdNumberAvailableRequest(): CheckIdNumberAvailableRequest {
+  return { partnerId: "", subjectId: "", idNumber: "" };
+}
+
+export const CheckIdNumberAvailableRequest: MessageFns<CheckIdNumberAvailableRequest> = {
+  encode(message: CheckIdNumberAvailableRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(18).string(message.subjectId);
+    }
+    if (message.idNumber !== "") {
+      writer.uint32(26).string(message.idNumber);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckIdNumberAvailableRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckIdNumberAvailableRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.idNumber = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckIdNumberAvailableRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      idNumber: isSet(object.idNumber)
+        ? globalThis.String(object.idNumber)
+        : isSet(object.id_number)
+        ? globalThis.String(object.id_number)
+        : "",
+    };
+  },
+
+  toJSON(message: CheckIdNumberAvailableRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.idNumber !== "") {
+      obj.idNumber = message.idNumber;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckIdNumberAvailableRequest>, I>>(base?: I): CheckIdNumberAvailableRequest {
+    return CheckIdNumberAvailableRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckIdNumberAvailableRequest>, I>>(
+    object: I,
+  ): CheckIdNumberAvailableRequest {
+    const message = createBaseCheckIdNumberAvailableRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.subjectId = object.subjectId ?? "";
+    message.idNumber = object.idNumber ?? "";
+    return message;
+  },
+};
+
+function createBaseCheckIdNumberAvailableResponse(): CheckIdNumberAvailableResponse {
+  return { available: false, conflictingSubjectId: "" };
+}
+
+export const CheckIdNumberAvailableResponse: MessageFns<CheckIdNumberAvailableResponse> = {
+  encode(message: CheckIdNumberAvailableResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.available !== false) {
+      writer.uint32(8).bool(message.available);
+    }
+    if (message.conflictingSubjectId !== "") {
+      writer.uint32(18).string(message.conflictingSubjectId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckIdNumberAvailableResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckIdNumberAvailableResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.available = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conflictingSubjectId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckIdNumberAvailableResponse {
+    return {
+      available: isSet(object.available) ? globalThis.Boolean(object.available) : false,
+      conflictingSubjectId: isSet(object.conflictingSubjectId)
+        ? globalThis.String(object.conflictingSubjectId)
+        : isSet(object.conflicting_subject_id)
+        ? globalThis.String(object.conflicting_subject_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CheckIdNumberAvailableResponse): unknown {
+    const obj: any = {};
+    if (message.available !== false) {
+      obj.available = message.available;
+    }
+    if (message.conflictingSubjectId !== "") {
+      obj.conflictingSubjectId = message.conflictingSubjectId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckIdNumberAvailableResponse>, I>>(base?: I): CheckIdNumberAvailableResponse {
+    return CheckIdNumberAvailableResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckIdNumberAvailableResponse>, I>>(
+    object: I,
+  ): CheckIdNumberAvailableResponse {
+    const message = createBaseCheckIdNumberAvailableResponse();
+    message.available = object.available ?? false;
+    message.conflictingSubjectId = object.conflictingSubjectId ?? "";
+    return message;
+  },
+};
+
+function createBaseFindVerifiedIdentityRequest(): FindVerifiedIdentityRequest {
+  return { partnerId: "", subjectId: "", idNumber: "" };
+}
+
+export const FindVerifiedIdentityRequest: MessageFns<FindVerifiedIdentityRequest> = {
+  encode(message: FindVerifiedIdentityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(18).string(message.subjectId);
+    }
+    if (message.idNumber !== "") {
+      writer.uint32(26).string(message.idNumber);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindVerifiedIdentityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindVerifiedIdentityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.idNumber = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindVerifiedIdentityRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      idNumber: isSet(object.idNumber)
+        ? globalThis.String(object.idNumber)
+        : isSet(object.id_number)
+        ? globalThis.String(object.id_number)
+        : "",
+    };
+  },
+
+  toJSON(message: FindVerifiedIdentityRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.idNumber !== "") {
+      obj.idNumber = message.idNumber;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindVerifiedIdentityRequest>, I>>(base?: I): FindVerifiedIdentityRequest {
+    return FindVerifiedIdentityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindVerifiedIdentityRequest>, I>>(object: I): FindVerifiedIdentityRequest {
+    const message = createBaseFindVerifiedIdentityRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.subjectId = object.subjectId ?? "";
+    message.idNumber = object.idNumber ?? "";
+    return message;
+  },
+};
+
+function createBaseFindVerifiedIdentityResponse(): FindVerifiedIdentityResponse {
+  return { found: false, identity: undefined };
+}
+
+export const FindVerifiedIdentityResponse: MessageFns<FindVerifiedIdentityResponse> = {
+  encode(message: FindVerifiedIdentityResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.found !== false) {
+      writer.uint32(8).bool(message.found);
+    }
+    if (message.identity !== undefined) {
+      VerifiedIdentity.encode(message.identity, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindVerifiedIdentityResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindVerifiedIdentityResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.found = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.identity = VerifiedIdentity.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindVerifiedIdentityResponse {
+    return {
+      found: isSet(object.found) ? globalThis.Boolean(object.found) : false,
+      identity: isSet(object.identity) ? VerifiedIdentity.fromJSON(object.identity) : undefined,
+    };
+  },
+
+  toJSON(message: FindVerifiedIdentityResponse): unknown {
+    const obj: any = {};
+    if (message.found !== false) {
+      obj.found = message.found;
+    }
+    if (message.identity !== undefined) {
+      obj.identity = VerifiedIdentity.toJSON(message.identity);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindVerifiedIdentityResponse>, I>>(base?: I): FindVerifiedIdentityResponse {
+    return FindVerifiedIdentityResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindVerifiedIdentityResponse>, I>>(object: I): FindVerifiedIdentityResponse {
+    const message = createBaseFindVerifiedIdentityResponse();
+    message.found = object.found ?? false;
+    message.identity = (object.identity !== undefined && object.identity !== null)
+      ? VerifiedIdentity.fromPartial(object.identity)
+      : undefined;
+    return message;
+  },
+};
 
 function createBaseValidateIdNumberRequest(): ValidateIdNumberRequest {
   return { idNumber: "", name: "" };
@@ -129,7 +1350,7 @@ export const ValidateIdNumberRequest: MessageFns<ValidateIdNumberRequest> = {
 };
 
 function createBaseValidateIdNumberResponse(): ValidateIdNumberResponse {
-  return { valid: false, reasonCode: "", reason: "", birthDate: "", regionCode: "" };
+  return { valid: false, reasonCode: "", reason: "", birthDate: "", regionCode: "", gender: "", address: "" };
 }
 
 export const ValidateIdNumberResponse: MessageFns<ValidateIdNumberResponse> = {
@@ -148,6 +1369,12 @@ export const ValidateIdNumberResponse: MessageFns<ValidateIdNumberResponse> = {
     }
     if (message.regionCode !== "") {
       writer.uint32(42).string(message.regionCode);
+    }
+    if (message.gender !== "") {
+      writer.uint32(50).string(message.gender);
+    }
+    if (message.address !== "") {
+      writer.uint32(58).string(message.address);
     }
     return writer;
   },
@@ -205,6 +1432,22 @@ export const ValidateIdNumberResponse: MessageFns<ValidateIdNumberResponse> = {
             message.regionCode = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.gender = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -236,6 +1479,8 @@ export const ValidateIdNumberResponse: MessageFns<ValidateIdNumberResponse> = {
         : isSet(object.region_code)
         ? globalThis.String(object.region_code)
         : "",
+      gender: isSet(object.gender) ? globalThis.String(object.gender) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
     };
   },
 
@@ -256,6 +1501,12 @@ export const ValidateIdNumberResponse: MessageFns<ValidateIdNumberResponse> = {
     if (message.regionCode !== "") {
       obj.regionCode = message.regionCode;
     }
+    if (message.gender !== "") {
+      obj.gender = message.gender;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
     return obj;
   },
 
@@ -269,6 +1520,8 @@ export const ValidateIdNumberResponse: MessageFns<ValidateIdNumberResponse> = {
     message.reason = object.reason ?? "";
     message.birthDate = object.birthDate ?? "";
     message.regionCode = object.regionCode ?? "";
+    message.gender = object.gender ?? "";
+    message.address = object.address ?? "";
     return message;
   },
 };
@@ -288,11 +1541,63 @@ export const IdentityLookupServiceService = {
       Buffer.from(ValidateIdNumberResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ValidateIdNumberResponse => ValidateIdNumberResponse.decode(value),
   },
+  /**
+   * Records what a succeeded verification proved about a subject, kept per partner. An ID number
+   * already verified by another subject of the same partner is not recorded: conflict=true names
+   * that subject instead. Repeating a record for the same verification is harmless.
+   */
+  recordVerifiedIdentity: {
+    path: "/kyc.identity.v1.IdentityLookupService/RecordVerifiedIdentity" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordVerifiedIdentityRequest): Buffer =>
+      Buffer.from(RecordVerifiedIdentityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordVerifiedIdentityRequest => RecordVerifiedIdentityRequest.decode(value),
+    responseSerialize: (value: RecordVerifiedIdentityResponse): Buffer =>
+      Buffer.from(RecordVerifiedIdentityResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordVerifiedIdentityResponse =>
+      RecordVerifiedIdentityResponse.decode(value),
+  },
+  /** Whether an ID number is free for a subject of a partner (not verified by another subject). */
+  checkIdNumberAvailable: {
+    path: "/kyc.identity.v1.IdentityLookupService/CheckIdNumberAvailable" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckIdNumberAvailableRequest): Buffer =>
+      Buffer.from(CheckIdNumberAvailableRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckIdNumberAvailableRequest => CheckIdNumberAvailableRequest.decode(value),
+    responseSerialize: (value: CheckIdNumberAvailableResponse): Buffer =>
+      Buffer.from(CheckIdNumberAvailableResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckIdNumberAvailableResponse =>
+      CheckIdNumberAvailableResponse.decode(value),
+  },
+  /** A partner's verified identity, by subject or by ID number (equality through a blind index). */
+  findVerifiedIdentity: {
+    path: "/kyc.identity.v1.IdentityLookupService/FindVerifiedIdentity" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindVerifiedIdentityRequest): Buffer =>
+      Buffer.from(FindVerifiedIdentityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindVerifiedIdentityRequest => FindVerifiedIdentityRequest.decode(value),
+    responseSerialize: (value: FindVerifiedIdentityResponse): Buffer =>
+      Buffer.from(FindVerifiedIdentityResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindVerifiedIdentityResponse => FindVerifiedIdentityResponse.decode(value),
+  },
 } as const;
 
 export interface IdentityLookupServiceServer extends UntypedServiceImplementation {
   /** Checks an ID number's format, region, birth date and check digit. */
   validateIdNumber: handleUnaryCall<ValidateIdNumberRequest, ValidateIdNumberResponse>;
+  /**
+   * Records what a succeeded verification proved about a subject, kept per partner. An ID number
+   * already verified by another subject of the same partner is not recorded: conflict=true names
+   * that subject instead. Repeating a record for the same verification is harmless.
+   */
+  recordVerifiedIdentity: handleUnaryCall<RecordVerifiedIdentityRequest, RecordVerifiedIdentityResponse>;
+  /** Whether an ID number is free for a subject of a partner (not verified by another subject). */
+  checkIdNumberAvailable: handleUnaryCall<CheckIdNumberAvailableRequest, CheckIdNumberAvailableResponse>;
+  /** A partner's verified identity, by subject or by ID number (equality through a blind index). */
+  findVerifiedIdentity: handleUnaryCall<FindVerifiedIdentityRequest, FindVerifiedIdentityResponse>;
 }
 
 export interface IdentityLookupServiceClient extends Client {
@@ -311,6 +1616,58 @@ export interface IdentityLookupServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ValidateIdNumberResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Records what a succeeded verification proved about a subject, kept per partner. An ID number
+   * already verified by another subject of the same partner is not recorded: conflict=true names
+   * that subject instead. Repeating a record for the same verification is harmless.
+   */
+  recordVerifiedIdentity(
+    request: RecordVerifiedIdentityRequest,
+    callback: (error: ServiceError | null, response: RecordVerifiedIdentityResponse) => void,
+  ): ClientUnaryCall;
+  recordVerifiedIdentity(
+    request: RecordVerifiedIdentityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecordVerifiedIdentityResponse) => void,
+  ): ClientUnaryCall;
+  recordVerifiedIdentity(
+    request: RecordVerifiedIdentityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecordVerifiedIdentityResponse) => void,
+  ): ClientUnaryCall;
+  /** Whether an ID number is free for a subject of a partner (not verified by another subject). */
+  checkIdNumberAvailable(
+    request: CheckIdNumberAvailableRequest,
+    callback: (error: ServiceError | null, response: CheckIdNumberAvailableResponse) => void,
+  ): ClientUnaryCall;
+  checkIdNumberAvailable(
+    request: CheckIdNumberAvailableRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckIdNumberAvailableResponse) => void,
+  ): ClientUnaryCall;
+  checkIdNumberAvailable(
+    request: CheckIdNumberAvailableRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckIdNumberAvailableResponse) => void,
+  ): ClientUnaryCall;
+  /** A partner's verified identity, by subject or by ID number (equality through a blind index). */
+  findVerifiedIdentity(
+    request: FindVerifiedIdentityRequest,
+    callback: (error: ServiceError | null, response: FindVerifiedIdentityResponse) => void,
+  ): ClientUnaryCall;
+  findVerifiedIdentity(
+    request: FindVerifiedIdentityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindVerifiedIdentityResponse) => void,
+  ): ClientUnaryCall;
+  findVerifiedIdentity(
+    request: FindVerifiedIdentityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindVerifiedIdentityResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -334,6 +1691,28 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
