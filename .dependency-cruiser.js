@@ -25,6 +25,44 @@ module.exports = {
       from: { path: '^src/adapters/' },
       to: { path: '^src/main\\.ts$' },
     },
+    {
+      name: 'contracts-are-independent',
+      comment: 'a partner contract (src/contracts/<name>/) does not import another contract; shared code lives in application/ or at the contracts root',
+      severity: 'error',
+      from: { path: '^src/contracts/([^/]+)/' },
+      to: { path: '^src/contracts/[^/]+/', pathNot: '^src/contracts/$1/' },
+    },
+    {
+      name: 'contracts-use-ports',
+      comment: 'contracts call application use cases and ports; gRPC clients, generated messages and databases belong to adapters',
+      severity: 'error',
+      from: { path: '^src/contracts/' },
+      to: {
+        path: [
+          '^src/adapters/',
+          '^src/main\\.ts$',
+          '^src/app\\.ts$',
+          'node_modules/(mongoose|mongodb|kafkajs|@grpc/grpc-js)/',
+          'node_modules/@kyc/(contracts|grpc-kit|mongo-kit|kafka-bus)/',
+        ],
+      },
+    },
+    {
+      name: 'application-is-contract-agnostic',
+      comment: 'use cases know neither partner contracts nor adapters (nor HTTP)',
+      severity: 'error',
+      from: { path: '^src/application/' },
+      to: {
+        path: [
+          '^src/adapters/',
+          '^src/contracts/',
+          '^src/main\\.ts$',
+          '^src/app\\.ts$',
+          'node_modules/(express|mongoose|mongodb|kafkajs|@grpc/grpc-js|busboy)/',
+          'node_modules/@kyc/(contracts|grpc-kit|mongo-kit|kafka-bus)/',
+        ],
+      },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

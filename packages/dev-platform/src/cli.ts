@@ -9,13 +9,20 @@ import net from 'node:net';
 import path from 'node:path';
 import { startDevServices } from '@kyc/dev-services';
 import { freePort } from '@kyc/dev-services';
-import { createPartner, mintSession } from './partner-client';
+import { generateKeyPairSync } from 'node:crypto';
+import { DemoPartnerFile } from './demo-sign';
+import { startDemoPartnerEndpoint } from './demo-partner-endpoint';
+import { createPartner, mintSession, registerCompanyKey } from './partner-client';
 import { createReviewer } from './reviewer-client';
 import { startPlatform } from './platform';
 import { samplePng } from './sample-images';
 
-/** A sandbox identity that passes GB 11643 (region 110105, born 1949-12-31, check character X). */
+/**
+ * Sandbox identities (valid GB 11643 numbers; the sandbox ID authority decides by the sequence
+ * code, digits 15-17: see services/realname-pattern/README.md). 002 X matches; 990 mismatches.
+ */
 const DEMO_ID_NUMBER = '11010519491231002X';
+const DEMO_MISMATCH_ID_NUMBER = '110101199003079905';
 
 /** The wanted port when it is free (8080 by default, as documented), any free port otherwise. */
 async function preferredPort(wanted: number): Promise<number> {
@@ -38,7 +45,16 @@ async function main() {
     gatewayPort: await preferredPort(Number(process.env.GATEWAY_PORT ?? 8080)),
     reviewerPort: await preferredPort(Number(process.env.REVIEWER_PORT ?? 8081)),
   });
-  const partner = await createPartner(platform, 'demo partner');
+  const partner = await createPartner(platform, 'demo partner', 'user-validate,member-verify,idcard-check');
+  const companyKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  await registerCompanyKey(platform, partner.app_id, companyKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  const demoFile = path.join(platform.logDir, 'demo-partner.json');
+  const demo: DemoPartnerFile = { ...partner, company_private_key: companyKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  fs.writeFileSync(demoFile, JSON.stringify(demo), { mode: 0o600 });
+  const endpoint = await startDemoPartnerEndpoint(partner, (line) => process.stdout.write(`${line}\n`));
+  const sign = `node ${path.join(__dirname, 'demo-sign.js')} ${demoFile}`;
+  const member = (userId: string, tx: string, idNumber: string) =>
+    JSON.stringify({ user_id: userId, tx_seq_no: tx, notify_url: endpoint.url, member: { id: 1, phone: '13499002299', name: '张三', identity_card_number: idNumber } });
   const sid = await mintSession(platform.gatewayUrl, partner, 'demo-user-1');
   const reviewer = await createReviewer(platform, 'demo reviewer');
   const url = platform.gatewayUrl;
@@ -62,6 +78,15 @@ async function main() {
       `  curl -s -X POST '${url}/user/validate/submit_info/' -H 'content-type: application/json' -d '{"data":{"user_sid":"${sid}","name":"张三","idcard_number":"${DEMO_ID_NUMBER}"}}'`,
       `  curl -s '${url}/user/validate/fetch_info/?user_sid=${sid}'`,
       '',
+      `Seed 000 (signed with app_secret by ${sign.split(' ')[1]}; the notification goes to a demo endpoint that prints it):`,
+      `  curl -s -X POST '${url}/api/platform/member/verify' -H 'content-type: application/json' -d "$(${sign} member '${member('demo-user-2', 'demo-tx-1', DEMO_ID_NUMBER)}')"`,
+      `  curl -s -X POST '${url}/api/platform/member/status' -H 'content-type: application/json' -d "$(${sign} member '{"user_id":"demo-user-2","member":{"id":1}}')"`,
+      `  curl -s -X POST '${url}/api/platform/member/verify' -H 'content-type: application/json' -d "$(${sign} member '${member('demo-user-3', 'demo-tx-2', DEMO_MISMATCH_ID_NUMBER)}')"`,
+      '',
+      'Seed 004 (RSA2-signed with the demo company key; demo-user-2 is verified by the first seed 000 request):',
+      `  curl -s -X POST '${url}/api/kycloud/open/v1.0/auth/idcard/check' --data "$(${sign} kycloud '{"userId":"demo-user-2"}')"`,
+      `  curl -s -X POST '${url}/api/kycloud/open/v1.0/auth/idcard/check' --data "$(${sign} kycloud '{"cardNumber":"${DEMO_ID_NUMBER}"}')"`,
+      '',
       `Review it (reviewer API on its own port, ${platform.reviewerUrl}):`,
       `  curl -s -H 'authorization: Bearer ${reviewer.token}' '${platform.reviewerUrl}/reviewer/v1/cases'`,
       `  curl -s -X POST -H 'authorization: Bearer ${reviewer.token}' -H 'content-type: application/json' -d '{"decision":"approve","round":1}' '${platform.reviewerUrl}/reviewer/v1/cases/CASE_ID/decision'`,
@@ -72,6 +97,7 @@ async function main() {
   );
   const shutdown = async () => {
     log('stopping');
+    await endpoint.close();
     await platform.stop();
     await infra.stop();
     process.exit(0);

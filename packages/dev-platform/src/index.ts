@@ -4,3 +4,4 @@ export * from './reviewer-client';
 export * from './service-process';
 export * from './sample-images';
 export * from './dev-pki';
+export * from './demo-sign';

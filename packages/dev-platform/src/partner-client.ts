@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findRepoRoot, Platform } from './platform';
@@ -18,6 +19,27 @@ export async function createPartner(platform: Platform, name: string, features =
   return JSON.parse(stdout.trim()) as PartnerCredentials;
 }
 
+/** Registers a company's RSA public key for seed 004 with the operator CLI, as an operator would. */
+export async function registerCompanyKey(platform: Platform, companyId: string, publicKeyPem: string): Promise<{ company_id: string; fingerprint: string }> {
+  const file = path.join(platform.logDir, `company-${companyId}.pub.pem`);
+  fs.writeFileSync(file, publicKeyPem);
+  const cli = path.join(findRepoRoot(), 'services/gateway/dist/cli/company-admin.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [cli, 'register-key', '--company-id', companyId, '--public-key-file', file], {
+    env: { ...process.env, ...platform.gatewayEnv },
+  });
+  return JSON.parse(stdout.trim()) as { company_id: string; fingerprint: string };
+}
+
+/** Object values (seed 000's `member`) are signed as JSON with keys sorted at every level. */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /**
  * Signs a body the way partners do (see the gateway's request-signing module and the OpenAPI
  * description). Written independently of the gateway's code so tests check the documented rule.
@@ -32,7 +54,7 @@ export function signBody(creds: PartnerCredentials, body: Record<string, unknown
   const canonical = Object.keys(full)
     .filter((k) => full[k] !== '' && full[k] !== undefined && full[k] !== null)
     .sort()
-    .map((k) => `${k}=${full[k]}`)
+    .map((k) => `${k}=${typeof full[k] === 'object' ? sortedJson(full[k]) : String(full[k])}`)
     .join('&');
   return { ...full, sign: createHmac('sha1', creds.app_secret).update(canonical).digest('hex') };
 }

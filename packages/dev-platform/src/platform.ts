@@ -86,6 +86,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     IDENTITY_LOOKUP_TARGET: target('identity-lookup'),
     PHOTO_STORAGE_TARGET: target('photo-storage'),
     REALNAME_PATTERN_TARGET: target('realname-pattern'),
+    // Deterministic test identities instead of a real ID authority (realname-pattern's README).
+    ID_AUTHORITY_MODE: 'sandbox',
     ...opts.env,
   };
   const envFor = (s: ServiceName): Record<string, string> => ({
@@ -95,7 +97,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     METRICS_PORT: String(ports[s].metrics),
     ...pki.env(s),
     ...(s === 'gateway' ? {} : { GRPC_HOST: '127.0.0.1', GRPC_HEALTH_HOST: '127.0.0.1', GRPC_HEALTH_PORT: String(ports[s].health) }),
-    ...(s === 'gateway' ? { HTTP_PORT: String(httpPort), REVIEWER_HTTP_PORT: String(reviewerPort), REVIEWER_HTTP_HOST: '127.0.0.1' } : {}),
+    ...(s === 'gateway' ? { HTTP_PORT: String(httpPort), PUBLIC_BASE_URL: `http://127.0.0.1:${httpPort}`, REVIEWER_HTTP_PORT: String(reviewerPort), REVIEWER_HTTP_HOST: '127.0.0.1' } : {}),
   });
 
   // The probes the Helm chart uses: gRPC health for back-end services, /readyz for the gateway.

@@ -3,34 +3,34 @@ import { rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import { Histogram, Registry } from 'prom-client';
 import { Logger } from '@kyc/core';
-import { DownstreamClients } from './adapters/grpc/downstream-clients';
 import { healthRoutes } from './adapters/http/health-routes';
 import { openapiRoutes } from './adapters/http/openapi-routes';
-import { platformSessionRoutes } from './adapters/http/platform-session-routes';
-import { replyUserValidate, USER_VALIDATE_RESULT } from './adapters/http/user-validate-envelope';
-import { PhotoRouteOptions, userValidatePhotoRoutes } from './adapters/http/user-validate-photo-routes';
-import { userValidateRoutes } from './adapters/http/user-validate-routes';
-import { SubmissionPublisher } from './adapters/kafka/submission-publisher';
-import { PartnerRepository } from './adapters/mongo/partner-repository';
-import { SessionRepository } from './adapters/mongo/session-repository';
+import { ContractContext, FrameworkError, PartnerContract } from './contracts/contract';
+import { PARTNER_CONTRACTS } from './contracts/registry';
 
 export interface GatewayDeps {
   logger: Logger;
   metrics: Registry;
-  partners: PartnerRepository;
-  sessions: SessionRepository;
-  clients: DownstreamClients;
-  publisher: SubmissionPublisher;
   isReady: () => boolean;
-  sessionTtlSeconds: number;
-  signatureMaxSkewSeconds: number;
   rateLimitPerMinute: number;
-  /** Seed 002 photo endpoints; defaults match the config schema (PHOTO_MAX_BYTES, PHOTO_TRANSFER_DEADLINE_MS). */
-  photo?: PhotoRouteOptions;
+  /** What contracts get: the application's ports and settings. */
+  context: ContractContext;
+  /** Defaults to the registry; tests may mount fewer. */
+  contracts?: readonly PartnerContract[];
 }
 
-/** Assembles the partner-facing HTTP app: one router per partner contract. */
+/** Answers for paths no contract owns, in the platform's {code,data,message} shape. */
+const FALLBACK: Record<FrameworkError, [number, string]> = {
+  'bad-request': [400, '请求有误'],
+  'too-large': [400, '请求有误'],
+  'rate-limited': [429, '请求过于频繁'],
+  'not-found': [404, 'not found'],
+  internal: [500, '未知错误'],
+};
+
+/** Assembles the partner-facing HTTP app: every registered contract, mounted generically. */
 export function createGatewayApp(deps: GatewayDeps): express.Express {
+  const contracts = deps.contracts ?? PARTNER_CONTRACTS;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -55,41 +55,34 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
     }),
   );
 
-  app.use(healthRoutes(deps.isReady));
-  app.use(openapiRoutes());
-  app.use(rateLimit({ windowMs: 60_000, limit: deps.rateLimitPerMinute, standardHeaders: 'draft-8', legacyHeaders: false }));
-  app.use(express.json({ limit: '64kb' }));
-  app.use(
-    platformSessionRoutes({
-      partners: deps.partners,
-      sessions: deps.sessions,
-      sessionTtlSeconds: deps.sessionTtlSeconds,
-      maxSkewSeconds: deps.signatureMaxSkewSeconds,
-      logger: deps.logger,
-    }),
-  );
-  app.use(userValidateRoutes({ sessions: deps.sessions, clients: deps.clients, publisher: deps.publisher, logger: deps.logger }));
-  app.use(
-    userValidatePhotoRoutes({
-      sessions: deps.sessions,
-      clients: deps.clients,
-      logger: deps.logger,
-      options: deps.photo ?? { maxBytes: 10 * 1024 * 1024, transferDeadlineMs: 60_000 },
-    }),
-  );
+  /** Framework errors answer in the shape of the contract that owns the path. */
+  const replyFrameworkError = (req: Request, res: Response, error: FrameworkError) => {
+    const owner = contracts.find((c) => c.pathPrefixes.some((p) => req.path.startsWith(p)));
+    if (owner) return owner.replyFrameworkError(res, error);
+    const [code, message] = FALLBACK[error];
+    res.status(code).json({ code, data: null, message });
+  };
 
-  // Malformed bodies and unexpected failures answer in the shape of the contract that was called.
+  app.use(healthRoutes(deps.isReady));
+  app.use(openapiRoutes(contracts.map((c) => c.openapiFragment)));
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (req, res) => replyFrameworkError(req, res, 'rate-limited'),
+    }),
+  );
+  app.use(express.json({ limit: '64kb' }));
+  for (const contract of contracts) app.use(contract.router(deps.context));
+
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    const clientFault = err.type === 'entity.parse.failed' || err.type === 'entity.too.large' || (err.status ?? 500) < 500;
-    if (!clientFault) deps.logger.error({ err: err.message, path: req.path }, 'request failed');
-    if (req.path.startsWith('/user/validate')) {
-      return replyUserValidate(res, clientFault ? USER_VALIDATE_RESULT.badRequest : USER_VALIDATE_RESULT.internal);
-    }
-    const code = clientFault ? 400 : 500;
-    res.status(code).json({ code, data: null, message: clientFault ? '请求有误' : '未知错误' });
+    if (err.type === 'entity.too.large') return replyFrameworkError(req, res, 'too-large');
+    if (err.type === 'entity.parse.failed' || (err.status ?? 500) < 500) return replyFrameworkError(req, res, 'bad-request');
+    deps.logger.error({ err: err.message, path: req.path }, 'request failed');
+    replyFrameworkError(req, res, 'internal');
   });
-  app.use((_req, res) => {
-    res.status(404).json({ code: 404, data: null, message: 'not found' });
-  });
+  app.use((req: Request, res: Response) => replyFrameworkError(req, res, 'not-found'));
   return app;
 }

@@ -20,6 +20,20 @@ export const gatewayConfigSchema = {
     default: 300,
     env: 'SIGNATURE_MAX_SKEW_SECONDS',
   },
+  publicBaseUrl: {
+    doc: 'Public base URL of the partner API, for links the gateway hands out (signed photo URLs)',
+    format: String,
+    default: 'http://127.0.0.1:8080',
+    env: 'PUBLIC_BASE_URL',
+  },
+  urlSigningKey: {
+    doc: 'Hex key of the gateway\'s short-lived signed URLs (HMAC); empty: derived from the master key',
+    format: String,
+    default: '',
+    env: 'URL_SIGNING_KEY',
+    sensitive: true,
+  },
+  signedUrlTtlSeconds: { doc: 'Lifetime of a signed photo URL', format: 'nat', default: 600, env: 'SIGNED_URL_TTL_SECONDS' },
   rateLimitPerMinute: { doc: 'Requests per minute per client address on partner APIs', format: 'nat', default: 600, env: 'RATE_LIMIT_PER_MINUTE' },
   // Seed 002 photo endpoints (submit_photo / fetch_photo / delete_photo).
   photo: {

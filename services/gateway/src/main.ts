@@ -1,10 +1,14 @@
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
 import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
-import { connectMongo, ensureIndexes } from '@kyc/mongo-kit';
+import { connectMongo, ensureIndexes, OutboxRelay } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { createDownstreamClients } from './adapters/grpc/downstream-clients';
+import { grpcIdentitiesPort, grpcPhotosPort, grpcReviewCasesPort, grpcVerificationsPort } from './adapters/grpc/platform-ports';
+import { CompanyKeyRepository } from './adapters/mongo/company-key-repository';
+import { MemberSubmissionRepository } from './adapters/mongo/member-submission-repository';
 import { SubmissionPublisher } from './adapters/kafka/submission-publisher';
 import { PartnerRepository } from './adapters/mongo/partner-repository';
 import { SessionRepository } from './adapters/mongo/session-repository';
@@ -23,14 +27,20 @@ runMain(SERVICE, async () => {
   let ready = false;
 
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
-  const partners = new PartnerRepository(mongo, cipher);
+  const companyKeys = new CompanyKeyRepository(mongo);
+  const partners = new PartnerRepository(mongo, cipher, (appId) => companyKeys.publicKeyOf(appId));
   const sessions = new SessionRepository(mongo, cipher);
-  await ensureIndexes([partners.model, sessions.subjects, sessions.sessions, sessions.nonces]);
+  const memberSubmissions = new MemberSubmissionRepository(mongo, cipher);
+  await ensureIndexes([companyKeys.model, partners.model, sessions.subjects, sessions.sessions, sessions.nonces, memberSubmissions.model]);
   sessions.startSweeper();
 
   const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
-  await bus.ensureTopics([TOPICS.submission]);
+  // Topics the gateway publishes to (kyc.verification.v1 is realname-pattern's).
+  await bus.ensureTopics([TOPICS.submission, TOPICS.partner]);
+  // Partner settings changes (queued by this process or the kyc-partner CLI) reach the notifier.
+  const partnerRelay = new OutboxRelay(partners.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger);
+  partnerRelay.start();
   const clients = createDownstreamClients(
     { realnamePattern: config.realnamePatternTarget, identityLookup: config.identityLookupTarget, photoStorage: config.photoStorageTarget },
     logger,
@@ -40,15 +50,33 @@ runMain(SERVICE, async () => {
   const app = createGatewayApp({
     logger,
     metrics,
-    partners,
-    sessions,
-    clients,
-    publisher: new SubmissionPublisher(bus, cipher),
     isReady: () => ready && mongo.readyState === 1,
-    sessionTtlSeconds: config.sessionTtlSeconds,
-    signatureMaxSkewSeconds: config.signatureMaxSkewSeconds,
     rateLimitPerMinute: config.rateLimitPerMinute,
-    photo: config.photo,
+    context: {
+      logger,
+      ports: {
+        partners,
+        subjects: sessions,
+        nonces: sessions,
+        sessions,
+        verifications: grpcVerificationsPort(clients),
+        identities: grpcIdentitiesPort(clients),
+        photos: grpcPhotosPort(clients, config.photo.transferDeadlineMs),
+        reviewCases: grpcReviewCasesPort(clients),
+        submissions: new SubmissionPublisher(bus, cipher),
+        memberSubmissions,
+      },
+      settings: {
+        sessionTtlSeconds: config.sessionTtlSeconds,
+        signatureMaxSkewSeconds: config.signatureMaxSkewSeconds,
+        photo: config.photo,
+        publicBaseUrl: config.publicBaseUrl,
+        urlSigningKey: config.urlSigningKey
+          ? Buffer.from(config.urlSigningKey, 'hex')
+          : createHmac('sha256', Buffer.from(config.masterKey, 'hex')).update('gateway:signed-urls').digest(),
+        signedUrlTtlSeconds: config.signedUrlTtlSeconds,
+      },
+    },
   });
   const server = http.createServer(app);
   // Bounded request lifetimes: a slow client cannot hold a connection forever.
@@ -82,6 +110,7 @@ runMain(SERVICE, async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       },
     },
+    { name: 'flush partner outbox', run: () => partnerRelay.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
     { name: 'close grpc clients', run: async () => clients.close() },
     { name: 'close mongo', run: async () => (sessions.stopSweeper(), mongo.close()) },

@@ -1,7 +1,11 @@
-import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
+import { createLogger, createMetricsRegistry, onShutdown, runMain, splitList, startAdminServer } from '@kyc/core';
 import { startGrpcServer } from '@kyc/grpc-kit';
-import { connectMongo } from '@kyc/mongo-kit';
+import { connectMongo, ensureIndexes } from '@kyc/mongo-kit';
+import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
+import { loadRegionCatalog } from './adapters/data/region-catalog';
 import { identityLookupGrpc } from './adapters/grpc/identity-lookup-grpc';
+import { VerifiedIdentityRepository } from './adapters/mongo/verified-identity-repository';
+import { VerifiedIdentities } from './application/verified-identities';
 import { loadIdentityLookupConfig } from './config';
 
 const SERVICE = 'identity-lookup';
@@ -10,14 +14,19 @@ runMain(SERVICE, async () => {
   const config = loadIdentityLookupConfig();
   const logger = createLogger(SERVICE);
   const metrics = createMetricsRegistry(SERVICE);
-  // Identity records (verified identities by blind index) live here; see the README roadmap.
+  const cipher = new PiiCipher(masterKeyFromHex(config.masterKey, config.masterKeyId));
+  const regions = loadRegionCatalog();
+
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
+  const verifiedIdentities = new VerifiedIdentityRepository(mongo, cipher);
+  await ensureIndexes([verifiedIdentities.model]);
+  const identities = new VerifiedIdentities(verifiedIdentities, regions);
 
   const grpc = await startGrpcServer({
     port: config.grpcPort,
     listen: config.grpc,
     tls: config.grpcTls,
-    services: [identityLookupGrpc(logger)],
+    services: [identityLookupGrpc({ identities, regions, recordCallers: splitList(config.recordAllowedCallers), logger })],
     logger,
   });
   const admin = await startAdminServer(metrics, config.metricsPort);

@@ -1,9 +1,23 @@
+import { verification } from '@kyc/contracts';
 import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
-import { startGrpcServer } from '@kyc/grpc-kit';
+import { createClient, startGrpcServer } from '@kyc/grpc-kit';
 import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
-import { connectMongo, ensureIndexes, MongoProcessedEvents } from '@kyc/mongo-kit';
+import { connectMongo, DocumentLocks, ensureIndexes, MongoProcessedEvents } from '@kyc/mongo-kit';
+import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
+import { GrpcVerificationDetails } from './adapters/grpc/verification-details';
+import { notifierGrpc } from './adapters/grpc/notifier-grpc';
+import { HttpCallbackSender } from './adapters/http/callback-sender';
+import { subscribeToPartnerSettings } from './adapters/kafka/partner-settings-consumer';
 import { subscribeToReviewOutcomes } from './adapters/kafka/review-consumer';
+import { subscribeToCompletedVerifications } from './adapters/kafka/verification-consumer';
+import { PromCallbackMetrics } from './adapters/metrics/callback-metrics';
+import { CallbackRepository } from './adapters/mongo/callback-repository';
+import { DeliveryAttemptRepository } from './adapters/mongo/delivery-attempt-repository';
 import { NotificationRepository } from './adapters/mongo/notification-repository';
+import { PartnerEndpointRepository } from './adapters/mongo/partner-endpoint-repository';
+import { CallbackAdmin } from './application/callback-admin';
+import { CallbackIntake } from './application/callback-intake';
+import { CallbackDispatcher } from './application/dispatcher';
 import { loadNotifierConfig } from './config';
 
 const SERVICE = 'notifier';
@@ -12,25 +26,67 @@ runMain(SERVICE, async () => {
   const config = loadNotifierConfig();
   const logger = createLogger(SERVICE);
   const metrics = createMetricsRegistry(SERVICE);
+  const cipher = new PiiCipher(masterKeyFromHex(config.masterKey, config.masterKeyId));
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
   const notifications = new NotificationRepository(mongo);
-  await ensureIndexes([notifications.model]);
+  const callbacks = new CallbackRepository(mongo, cipher, new DocumentLocks());
+  const endpoints = new PartnerEndpointRepository(mongo, cipher);
+  const deliveryLog = new DeliveryAttemptRepository(mongo);
+  await ensureIndexes([notifications.model, callbacks.model, endpoints.model, deliveryLog.model]);
+
+  const realnamePattern = createClient(
+    verification.VerificationServiceClient,
+    config.realnamePatternTarget,
+    { name: 'realname-pattern', logger },
+    config.grpcTls,
+  );
+  const c = config.callbacks;
+  const dispatcher = new CallbackDispatcher({
+    callbacks,
+    endpoints,
+    deliveryLog,
+    verifications: new GrpcVerificationDetails(realnamePattern),
+    sender: new HttpCallbackSender(c.timeoutMs),
+    metrics: new PromCallbackMetrics(metrics),
+    logger,
+    settings: {
+      timeoutMs: c.timeoutMs,
+      leaseMs: Math.max(c.leaseMs, c.timeoutMs + 5_000),
+      maxInFlight: Math.max(1, c.maxInFlight),
+      maxInFlightPerPartner: Math.max(1, c.maxInFlightPerPartner),
+      retryScale: c.retryScale,
+      pollIntervalMs: Math.max(50, c.pollIntervalMs),
+    },
+  });
+  const intake = new CallbackIntake({ callbacks, endpoints, logger, onWork: () => dispatcher.wake() });
+  const admin = new CallbackAdmin({ callbacks, deliveryLog, logger, onWork: () => dispatcher.wake() });
 
   const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
-  await bus.ensureTopics([TOPICS.review]);
-  const outcomes = await subscribeToReviewOutcomes({ bus, processed: new MongoProcessedEvents(mongo), notifications, logger });
+  await bus.ensureTopics([TOPICS.review, TOPICS.verification, TOPICS.partner]);
+  const processed = new MongoProcessedEvents(mongo);
+  const outcomes = await subscribeToReviewOutcomes({ bus, processed, notifications, logger });
+  const settings = await subscribeToPartnerSettings({ bus, processed, intake });
+  const completed = await subscribeToCompletedVerifications({ bus, processed, intake });
+  dispatcher.start();
 
-  // No gRPC API of its own yet: the server carries the standard health service for probes.
-  const grpc = await startGrpcServer({ port: config.grpcPort, listen: config.grpc, tls: config.grpcTls, services: [], logger });
-  const admin = await startAdminServer(metrics, config.metricsPort);
-  logger.info({ grpcPort: grpc.port, metricsPort: admin.port }, 'ready');
+  const grpc = await startGrpcServer({
+    port: config.grpcPort,
+    listen: config.grpc,
+    tls: config.grpcTls,
+    services: [notifierGrpc({ admin, logger })],
+    logger,
+  });
+  const adminServer = await startAdminServer(metrics, config.metricsPort);
+  logger.info({ grpcPort: grpc.port, metricsPort: adminServer.port }, 'ready');
 
   onShutdown(logger, [
-    { name: 'stop consuming', run: () => outcomes.stop() },
+    { name: 'stop consuming', run: async () => void (await Promise.all([outcomes.stop(), settings.stop(), completed.stop()])) },
     { name: 'stop grpc intake', run: () => grpc.shutdown() },
+    { name: 'finish callback attempts in flight', run: () => dispatcher.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
+    { name: 'close clients', run: async () => realnamePattern.close() },
     { name: 'close mongo', run: () => mongo.close() },
-    { name: 'close admin server', run: () => admin.close() },
+    { name: 'close admin server', run: () => adminServer.close() },
   ]);
 });

@@ -2,14 +2,24 @@ import { identity } from '@kyc/contracts';
 import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
 import { createClient, startGrpcServer } from '@kyc/grpc-kit';
 import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
-import { DocumentLocks, MongoProcessedEvents, OutboxRelay, connectMongo, ensureIndexes } from '@kyc/mongo-kit';
+import { DocumentLocks, MongoProcessedEvents, OutboxRecord, OutboxRelay, connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
+import { identityRegistryClient } from './adapters/grpc/identity-registry-client';
 import { realnamePatternGrpc } from './adapters/grpc/realname-pattern-grpc';
+import { verificationGrpc } from './adapters/grpc/verification-grpc';
 import { subscribeToSubmissions } from './adapters/kafka/submission-consumer';
+import { verificationOutboxRecord } from './adapters/kafka/verification-events';
+import { verificationMetrics } from './adapters/metrics/verification-metrics';
 import { ReviewAuditRepository } from './adapters/mongo/review-audit-repository';
 import { ReviewCaseRepository } from './adapters/mongo/review-case-repository';
+import { VerificationRepository } from './adapters/mongo/verification-repository';
 import { CaseDecisions } from './application/case-decisions';
+import { ProcessVerifications } from './application/process-verifications';
+import { ReviewVerifications } from './application/review-verifications';
+import { StartVerification } from './application/start-verification';
 import { loadRealnamePatternConfig } from './config';
+import { createMethodRegistry } from './methods/registry';
+import { selectIdAuthority } from './providers/id-authority/select-id-authority';
 
 const SERVICE = 'realname-pattern';
 
@@ -22,14 +32,19 @@ runMain(SERVICE, async () => {
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
   const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
-  await bus.ensureTopics([TOPICS.submission, TOPICS.review]);
+  await bus.ensureTopics([TOPICS.submission, TOPICS.review, TOPICS.verification]);
 
   // One lock table for every writer of review_cases in this process (see DocumentLocks).
   const locks = new DocumentLocks();
   const cases = new ReviewCaseRepository(mongo, cipher, TOPICS.review, locks);
   const audit = new ReviewAuditRepository(mongo);
-  await ensureIndexes([cases.model, audit.model]);
-  const decisions = new CaseDecisions(cases, audit, logger);
+  const verifications = new VerificationRepository(
+    mongo,
+    cipher,
+    (event, correlationId) => verificationOutboxRecord(TOPICS.verification, event, correlationId),
+    locks,
+  );
+  await ensureIndexes([cases.model, audit.model, verifications.model]);
   const identityLookup = createClient(
     identity.IdentityLookupServiceClient,
     config.identityLookupTarget,
@@ -37,17 +52,42 @@ runMain(SERVICE, async () => {
     config.grpcTls,
   );
 
-  const relay = new OutboxRelay(cases.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { locks });
+  const identities = identityRegistryClient(identityLookup);
+  const figures = verificationMetrics(metrics);
+  const authority = selectIdAuthority(config.idAuthority, logger, figures.onAuthorityResult);
+  const methods = createMethodRegistry({ authority, identities });
+  const processing = new ProcessVerifications({
+    store: verifications,
+    methods,
+    logger,
+    options: { ...config.verificationProcessing, giveUpMs: config.idAuthority.giveUpMs },
+    onCompleted: figures.onCompleted,
+  });
+  const reviewVerifications = new ReviewVerifications({ store: verifications, cases, methods, kick: (id) => processing.kick(id), logger });
+  const decisions = new CaseDecisions(cases, audit, logger, reviewVerifications);
+  const startVerification = new StartVerification({
+    store: verifications,
+    methods,
+    identities,
+    onStarted: (v) => processing.kick(v.id),
+    logger,
+  });
+
+  const publish = (r: OutboxRecord) => bus.publish(r.topic, r).then(() => undefined);
+  const relay = new OutboxRelay(cases.model.collection, publish, logger, { locks });
   relay.start();
-  const submissions = await subscribeToSubmissions({ bus, processed: new MongoProcessedEvents(mongo), cases, cipher, identityLookup, logger });
+  const verificationRelay = new OutboxRelay(verifications.model.collection, publish, logger, { locks });
+  verificationRelay.start();
+  const submissions = await subscribeToSubmissions({ bus, processed: new MongoProcessedEvents(mongo), cases, reviewVerifications, cipher, identityLookup, logger });
   const grpc = await startGrpcServer({
     port: config.grpcPort,
     listen: config.grpc,
     tls: config.grpcTls,
-    services: [realnamePatternGrpc({ cases, decisions, logger })],
+    services: [realnamePatternGrpc({ cases, decisions, logger }), verificationGrpc({ start: startVerification, store: verifications, logger })],
     logger,
   });
   const rollForward = decisions.startRollForward(config.rollForwardIntervalMs, config.rollForwardGraceMs);
+  const sweep = processing.startSweep();
   const admin = await startAdminServer(metrics, config.metricsPort);
   logger.info({ grpcPort: grpc.port, metricsPort: admin.port }, 'ready');
 
@@ -55,9 +95,11 @@ runMain(SERVICE, async () => {
     { name: 'stop consuming', run: () => submissions.stop() },
     { name: 'stop grpc intake and drain', run: () => grpc.shutdown() },
     { name: 'stop decision roll-forward', run: () => rollForward.stop() },
+    { name: 'stop verification processing', run: () => sweep.stop() },
     { name: 'flush outbox', run: () => relay.stop() },
+    { name: 'flush verification outbox', run: () => verificationRelay.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
-    { name: 'close clients', run: async () => identityLookup.close() },
+    { name: 'close clients', run: async () => (identityLookup.close(), authority.shutdown?.()) },
     { name: 'close mongo', run: () => mongo.close() },
     { name: 'close admin server', run: () => admin.close() },
   ]);

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * Operator CLI for the partner registry (runs with the gateway's configuration):
- *   kyc-partner create --name NAME [--callback-url URL] [--features user-validate,...]
+ *   kyc-partner create --name NAME [--callback-url URL] [--features user-validate,member-verify]
+ *   kyc-partner set-callback --app-id APP_ID --url URL
  *   kyc-partner rotate-secret --app-id APP_ID
- * Credentials are printed once, as JSON on stdout; only the sealed secret is stored.
+ * Credentials (app secret, webhook secret) are printed once, as JSON on stdout; only sealed copies
+ * are stored. Every change is announced to the notifier (PartnerSettingsChanged) by the gateway.
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '@kyc/core';
@@ -11,6 +13,12 @@ import { connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { PARTNER_FEATURES, PartnerRepository } from '../adapters/mongo/partner-repository';
 import { loadGatewayConfig } from '../config';
+
+/** A callback endpoint must be an absolute http(s) URL. */
+function callbackUrlOf(value: string): string {
+  if (!URL.canParse(value) || !['http:', 'https:'].includes(new URL(value).protocol)) throw new Error(`not an http(s) URL: ${value}`);
+  return value;
+}
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
@@ -21,6 +29,7 @@ async function main(): Promise<number> {
       'callback-url': { type: 'string' },
       features: { type: 'string', default: PARTNER_FEATURES.join(',') },
       'app-id': { type: 'string' },
+      url: { type: 'string' },
     },
   });
   const config = loadGatewayConfig();
@@ -34,8 +43,11 @@ async function main(): Promise<number> {
       const features = values.features!.split(',').map((f) => f.trim()).filter(Boolean);
       const unknown = features.filter((f) => !(PARTNER_FEATURES as readonly string[]).includes(f));
       if (unknown.length) throw new Error(`unknown feature(s): ${unknown.join(', ')}; known: ${PARTNER_FEATURES.join(', ')}`);
-      const creds = await partners.create({ name: values.name, callbackUrl: values['callback-url'], features });
-      process.stdout.write(`${JSON.stringify({ app_id: creds.appId, app_secret: creds.secret, features })}\n`);
+      const callbackUrl = values['callback-url'] ? callbackUrlOf(values['callback-url']) : '';
+      const creds = await partners.create({ name: values.name, callbackUrl, features });
+      process.stdout.write(
+        `${JSON.stringify({ app_id: creds.appId, app_secret: creds.secret, webhook_secret: creds.webhookSecret, callback_url: callbackUrl, features })}\n`,
+      );
       return 0;
     }
     if (command === 'rotate-secret') {
@@ -45,7 +57,16 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify({ app_id: values['app-id'], app_secret: secret })}\n`);
       return 0;
     }
-    throw new Error('usage: kyc-partner create --name NAME [--callback-url URL] [--features a,b] | rotate-secret --app-id ID');
+    if (command === 'set-callback') {
+      if (!values['app-id'] || values.url === undefined) throw new Error('--app-id and --url are required');
+      const url = values.url === '' ? '' : callbackUrlOf(values.url);
+      if (!(await partners.setCallback(values['app-id'], url))) throw new Error(`no partner with app_id ${values['app-id']}`);
+      process.stdout.write(`${JSON.stringify({ app_id: values['app-id'], callback_url: url })}\n`);
+      return 0;
+    }
+    throw new Error(
+      'usage: kyc-partner create --name NAME [--callback-url URL] [--features a,b] | set-callback --app-id ID --url URL | rotate-secret --app-id ID',
+    );
   } finally {
     await mongo.close();
   }

@@ -26,9 +26,14 @@ export function checkCharacter(first17: string): string {
   return CHECK_CHARS[sum % 11];
 }
 
+/** The form a number is stored, compared and indexed in: no surrounding blanks, upper-case X. */
+export function normalizeIdNumber(raw: string): string {
+  return raw.trim().toUpperCase();
+}
+
 /** Returns the facts encoded in a valid number, or throws a KycError naming the rule broken. */
 export function parseIdNumber(raw: string, today: Date = new Date()): IdCardFacts {
-  const id = raw.trim().toUpperCase();
+  const id = normalizeIdNumber(raw);
   if (!/^\d{17}[\dX]$/.test(id)) {
     throw invalidArgument('KYC.IDENTITY.INVALID_FORMAT', 'ID number must be 17 digits followed by a digit or X');
   }

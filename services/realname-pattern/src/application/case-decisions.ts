@@ -9,8 +9,25 @@ import {
   REVIEW_ERROR,
   validateDecision,
 } from '../domain/review-case';
-import { ReviewAuditRepository } from '../adapters/mongo/review-audit-repository';
-import { CaseSummaryView, ReviewCaseRepository, ReviewCaseView } from '../adapters/mongo/review-case-repository';
+import { CaseSummaryView, ReviewAuditStore, ReviewCaseStore, ReviewCaseView } from './ports';
+
+/**
+ * What else a committed decision must bring about (the round's manual-review verification, see
+ * ReviewVerifications). `decisionCommitted` runs before the case applies the decision and must be
+ * idempotent; if it throws, the case is left pending so that the roll-forward retries both.
+ */
+export interface DecisionFollowUp {
+  decisionCommitted(record: DecisionRecord, reviewCase?: ReviewCaseView): Promise<void>;
+  decisionApplied(record: DecisionRecord): void;
+  /** Pending rounds without a committed decision, as the roll-forward sees them. */
+  openMissing(rounds: { subjectId: string; caseId: string; round: number }[]): Promise<number>;
+}
+
+const NO_FOLLOW_UP: DecisionFollowUp = {
+  decisionCommitted: async () => undefined,
+  decisionApplied: () => undefined,
+  openMissing: async () => 0,
+};
 
 /**
  * A reviewer's decision in two durable steps, neither of which needs a multi-document transaction:
@@ -23,13 +40,15 @@ import { CaseSummaryView, ReviewCaseRepository, ReviewCaseView } from '../adapte
  * A crash between the two leaves a committed but unapplied decision; `rollForward` (run
  * periodically) finds pending cases whose current round already has a decision and applies it.
  * So the audit entry can never be missing for a decision that took effect, and a decision that
- * was committed always takes effect.
+ * was committed always takes effect. The follow-up (the round's verification) runs between 1 and 2,
+ * on both paths, so it too is never skipped for a decision that took effect.
  */
 export class CaseDecisions {
   constructor(
-    private readonly cases: ReviewCaseRepository,
-    private readonly audit: ReviewAuditRepository,
+    private readonly cases: ReviewCaseStore,
+    private readonly audit: ReviewAuditStore,
     private readonly logger: Logger,
+    private readonly followUp: DecisionFollowUp = NO_FOLLOW_UP,
   ) {}
 
   async decide(caseId: string, request: DecisionRequest & { correlationId: string }): Promise<CaseSummaryView> {
@@ -43,7 +62,9 @@ export class CaseDecisions {
       if (!isSameDecision(recorded, decision)) {
         throw failedPrecondition(REVIEW_ERROR.alreadyDecided, 'another reviewer already decided this round of the case');
       }
+      await this.followUp.decisionCommitted(recorded, current);
       await this.cases.applyDecision(current.subjectId, recorded, decision.note);
+      this.followUp.decisionApplied(recorded);
       return this.summaryOf(caseId);
     };
 
@@ -65,7 +86,9 @@ export class CaseDecisions {
     };
     const claim = await this.audit.claim(record);
     if (!claim.won) return settle(claim.existing);
+    await this.followUp.decisionCommitted(record, current);
     await this.cases.applyDecision(current.subjectId, record, decision.note);
+    this.followUp.decisionApplied(record);
     this.logger.info(
       { caseId, round: record.round, toStatus: record.toStatus, reviewerId: record.reviewerId, reasonCode: record.reasonCode },
       'case decided',
@@ -94,11 +117,21 @@ export class CaseDecisions {
     let applied = 0;
     for (const record of committed) {
       if (record.decidedAt > cutoff) continue;
+      try {
+        await this.followUp.decisionCommitted(record);
+      } catch (err) {
+        // Left pending: the next pass tries again, so the case never moves on without its follow-up.
+        this.logger.warn({ caseId: record.caseId, round: record.round, err: (err as Error).message }, 'decision follow-up failed; will retry');
+        continue;
+      }
       if (await this.cases.applyDecision(bySubject.get(record._id)!, record)) {
         applied++;
         this.logger.warn({ caseId: record.caseId, round: record.round }, 'rolled forward a committed but unapplied decision');
       }
+      this.followUp.decisionApplied(record);
     }
+    const decided = new Set(committed.map((r) => r._id));
+    await this.followUp.openMissing(pending.filter((p) => !decided.has(decisionId(p.caseId, p.round))));
     return applied;
   }
 

@@ -1,12 +1,13 @@
 import { submission } from '@kyc/contracts';
 import { EventBus, TOPICS } from '@kyc/kafka-bus';
 import { PiiCipher } from '@kyc/pii-crypto';
+import { SubmissionsPort } from '../../application/ports';
 
 /**
  * Publishes what users submit. Personal data cannot be replaced by an id here (the owner has not
  * stored it yet), so it travels sealed under the master key and bound to the subject.
  */
-export class SubmissionPublisher {
+export class SubmissionPublisher implements SubmissionsPort {
   constructor(
     private readonly bus: EventBus,
     private readonly cipher: PiiCipher,

@@ -1,12 +1,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import { Counter, isDuplicateKeyError } from '@kyc/mongo-kit';
+import { bytesOf, Counter, isDuplicateKeyError } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
+import { NoncesPort, SessionsPort, SubjectRef, SubjectsPort } from '../../application/ports';
 
 /**
  * Subjects are end users as seen by one partner: (partner, partner's user id) -> subject id.
  * The partner's user id may itself be personal data (seed 000 shows an ID number used as one),
- * so only its blind index is stored.
+ * so it is stored sealed (for answers that must show it back, seed 004) and looked up by its
+ * blind index.
  */
 const subjectSchema = new mongoose.Schema(
   {
@@ -14,6 +16,8 @@ const subjectSchema = new mongoose.Schema(
     uid: { type: Number, required: true },
     partnerId: { type: String, required: true },
     partnerUserKey: { type: String, required: true, unique: true },
+    // Absent on subjects created before it was kept; filled in on their next sight.
+    partnerUserIdSealed: { type: Buffer },
   },
   { collection: 'subjects', timestamps: true, versionKey: false },
 );
@@ -45,7 +49,9 @@ export interface Session {
 
 const hashSid = (sid: string) => createHash('sha256').update(sid).digest('hex');
 
-export class SessionRepository {
+const partnerUserIdContext = (subjectId: string) => `subject:${subjectId}:partner-user-id`;
+
+export class SessionRepository implements SubjectsPort, SessionsPort, NoncesPort {
   readonly subjects: mongoose.Model<mongoose.InferSchemaType<typeof subjectSchema>>;
   readonly sessions: mongoose.Model<mongoose.InferSchemaType<typeof sessionSchema>>;
   readonly nonces: mongoose.Model<mongoose.InferSchemaType<typeof nonceSchema>>;
@@ -62,20 +68,47 @@ export class SessionRepository {
     this.counter = new Counter(conn);
   }
 
+  private partnerUserKeyOf(partnerId: string, partnerUserId: string): string {
+    return this.cipher.blindIndex(`${partnerId}\u0000${partnerUserId}`, 'partner-user');
+  }
+
   /** The subject for a partner's user, created on first sight. */
-  async subjectFor(partnerId: string, partnerUserId: string): Promise<{ subjectId: string; uid: number }> {
-    const partnerUserKey = this.cipher.blindIndex(`${partnerId}\u0000${partnerUserId}`, 'partner-user');
+  async subjectFor(partnerId: string, partnerUserId: string): Promise<SubjectRef> {
+    const partnerUserKey = this.partnerUserKeyOf(partnerId, partnerUserId);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const found = await this.subjects.findOne({ partnerUserKey }).lean<{ _id: string; uid: number }>();
-      if (found) return { subjectId: found._id, uid: found.uid };
+      const found = await this.subjects.findOne({ partnerUserKey }).lean<{ _id: string; uid: number; partnerUserIdSealed?: unknown }>();
+      if (found) {
+        if (!found.partnerUserIdSealed) {
+          await this.subjects.updateOne({ _id: found._id }, { $set: { partnerUserIdSealed: this.cipher.sealString(partnerUserId, partnerUserIdContext(found._id)) } });
+        }
+        return { subjectId: found._id, uid: found.uid, partnerId };
+      }
       try {
-        const doc = await this.subjects.create({ _id: randomUUID(), uid: await this.counter.next('subject_uid'), partnerId, partnerUserKey });
-        return { subjectId: String(doc._id), uid: doc.uid };
+        const subjectId = randomUUID();
+        const doc = await this.subjects.create({
+          _id: subjectId,
+          uid: await this.counter.next('subject_uid'),
+          partnerId,
+          partnerUserKey,
+          partnerUserIdSealed: this.cipher.sealString(partnerUserId, partnerUserIdContext(subjectId)),
+        });
+        return { subjectId, uid: doc.uid, partnerId };
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err; // a concurrent first sight won; read it
       }
     }
     throw new Error('could not create subject');
+  }
+
+  async findSubject(partnerId: string, partnerUserId: string): Promise<SubjectRef | undefined> {
+    const found = await this.subjects.findOne({ partnerUserKey: this.partnerUserKeyOf(partnerId, partnerUserId) }).lean<{ _id: string; uid: number }>();
+    return found ? { subjectId: found._id, uid: found.uid, partnerId } : undefined;
+  }
+
+  async partnerUserIdOf(subjectId: string): Promise<string | undefined> {
+    const found = await this.subjects.findById(subjectId).lean<{ partnerUserIdSealed?: unknown }>();
+    if (!found?.partnerUserIdSealed) return undefined;
+    return this.cipher.openString(bytesOf(found.partnerUserIdSealed as Buffer), partnerUserIdContext(subjectId));
   }
 
   async mint(partnerId: string, partnerUserId: string, ttlSeconds: number): Promise<{ sid: string; session: Session }> {
@@ -95,7 +128,7 @@ export class SessionRepository {
   }
 
   /** Records a nonce; false when it was already used (a replay). Atomic through the unique _id. */
-  async claimNonce(appId: string, nonce: string, keepSeconds: number): Promise<boolean> {
+  async claim(appId: string, nonce: string, keepSeconds: number): Promise<boolean> {
     try {
       await this.nonces.create({ _id: `${appId}:${nonce}`, expiresAt: new Date(Date.now() + keepSeconds * 1000) });
       return true;

@@ -1,21 +1,104 @@
+import { ServerUnaryCall } from '@grpc/grpc-js';
 import { identity } from '@kyc/contracts';
 import { Logger } from '@kyc/core';
-import { ServiceRegistration, unary } from '@kyc/grpc-kit';
+import { authorizeCaller, ServiceRegistration, unary } from '@kyc/grpc-kit';
+import { VerifiedIdentities } from '../../application/verified-identities';
 import { checkName, describeInvalid, parseIdNumber } from '../../domain/id-card';
+import { RegionCatalog } from '../../domain/regions';
+import { VerifiedIdentity } from '../../domain/verified-identity';
+
+export interface IdentityLookupGrpcDeps {
+  identities: VerifiedIdentities;
+  regions: RegionCatalog;
+  /** Services allowed to record identities (a subset of the server's allow-list). */
+  recordCallers: readonly string[];
+  logger: Logger;
+}
+
+const RECORD_METHOD = '/kyc.identity.v1.IdentityLookupService/RecordVerifiedIdentity';
+
+function toMessage(v: VerifiedIdentity): identity.VerifiedIdentity {
+  return {
+    partnerId: v.partnerId,
+    subjectId: v.subjectId,
+    name: v.name,
+    idNumber: v.idNumber,
+    birthDate: v.birthDate,
+    gender: v.gender,
+    regionCode: v.regionCode,
+    address: v.address,
+    documentValidFrom: v.documentValidFrom,
+    documentValidTo: v.documentValidTo,
+    cardFrontPhotoId: v.cardFrontPhotoId,
+    cardBackPhotoId: v.cardBackPhotoId,
+    method: v.method,
+    verificationId: v.verificationId,
+    verifiedAt: v.verifiedAt,
+  };
+}
 
 /** gRPC face of identity-lookup; translates requests to domain calls and nothing more. */
-export function identityLookupGrpc(logger: Logger): ServiceRegistration {
+export function identityLookupGrpc({ identities, regions, recordCallers, logger }: IdentityLookupGrpcDeps): ServiceRegistration {
+  const mayRecord = new Set(recordCallers);
+
+  // The server's allow-list is per service; recording is narrower: only the service that runs
+  // verifications writes the registry (the partner-facing gateway only reads it).
+  const authorizeRecord = (call: ServerUnaryCall<unknown, unknown>) => {
+    const decision = authorizeCaller(RECORD_METHOD, call.getAuthContext().sslPeerCertificate, mayRecord);
+    if (decision.allowed) return;
+    logger.warn({ caller: decision.caller ?? null, method: RECORD_METHOD, code: decision.error.code }, 'grpc call refused');
+    throw decision.error;
+  };
+
   const implementation: identity.IdentityLookupServiceServer = {
     validateIdNumber: unary(logger, async (req: identity.ValidateIdNumberRequest) => {
       try {
         if (req.name) checkName(req.name);
         const facts = parseIdNumber(req.idNumber);
-        return { valid: true, reasonCode: '', reason: '', birthDate: facts.birthDate, regionCode: facts.regionCode };
+        return {
+          valid: true,
+          reasonCode: '',
+          reason: '',
+          birthDate: facts.birthDate,
+          regionCode: facts.regionCode,
+          gender: facts.gender === 'male' ? 'M' : 'F',
+          address: regions.addressOf(facts.regionCode),
+        };
       } catch (err) {
         const invalid = describeInvalid(err);
         if (!invalid) throw err;
-        return { valid: false, reasonCode: invalid.code, reason: invalid.message, birthDate: '', regionCode: '' };
+        return { valid: false, reasonCode: invalid.code, reason: invalid.message, birthDate: '', regionCode: '', gender: '', address: '' };
       }
+    }),
+
+    recordVerifiedIdentity: unary(logger, async (req: identity.RecordVerifiedIdentityRequest, call) => {
+      authorizeRecord(call as ServerUnaryCall<unknown, unknown>);
+      const outcome = await identities.record({
+        partnerId: req.partnerId,
+        subjectId: req.subjectId,
+        name: req.name,
+        idNumber: req.idNumber,
+        documentValidFrom: req.documentValidFrom,
+        documentValidTo: req.documentValidTo,
+        cardFrontPhotoId: req.cardFrontPhotoId,
+        cardBackPhotoId: req.cardBackPhotoId,
+        method: req.method,
+        verificationId: req.verificationId,
+        // A caller that does not say when the verification succeeded means "now".
+        verifiedAt: req.verifiedAt ?? new Date(),
+      });
+      return outcome.conflict
+        ? { conflict: true, conflictingSubjectId: outcome.conflictingSubjectId, identity: undefined }
+        : { conflict: false, conflictingSubjectId: '', identity: toMessage(outcome.identity) };
+    }),
+
+    checkIdNumberAvailable: unary(logger, async (req: identity.CheckIdNumberAvailableRequest) =>
+      identities.checkIdNumberAvailable(req.partnerId, req.subjectId, req.idNumber),
+    ),
+
+    findVerifiedIdentity: unary(logger, async (req: identity.FindVerifiedIdentityRequest) => {
+      const found = await identities.find({ partnerId: req.partnerId, subjectId: req.subjectId, idNumber: req.idNumber });
+      return found ? { found: true, identity: toMessage(found) } : { found: false, identity: undefined };
     }),
   };
   return {

@@ -3,6 +3,7 @@ import { invalidArgument, Logger } from '@kyc/core';
 import { ResilientClient } from '@kyc/grpc-kit';
 import { EventBus, EventEnvelope, ProcessedEventStore, Subscription, TOPICS } from '@kyc/kafka-bus';
 import { PiiCipher } from '@kyc/pii-crypto';
+import { ReviewVerifications } from '../../application/review-verifications';
 import { ReviewCaseRepository } from '../mongo/review-case-repository';
 
 /** Context the gateway seals submitted identities under (see the gateway's submission publisher). */
@@ -13,6 +14,7 @@ export async function subscribeToSubmissions(deps: {
   bus: EventBus;
   processed: ProcessedEventStore;
   cases: ReviewCaseRepository;
+  reviewVerifications: ReviewVerifications;
   cipher: PiiCipher;
   identityLookup: ResilientClient<identity.IdentityLookupServiceClient>;
   logger: Logger;
@@ -40,6 +42,9 @@ export async function subscribeToSubmissions(deps: {
     }
     const applied = await cases.submit({ ...base, name: sealed.name.trim(), idNumber: sealed.idcard_number.trim().toUpperCase() });
     logger.info({ subjectId: event.subjectId, applied }, applied ? 'case submitted for review' : 'submission ignored: case locked or already applied');
+    // Also after a redelivery: if this process died right after storing the round, the round's
+    // verification is opened now (idempotent, so a redelivery never opens a second one).
+    await deps.reviewVerifications.openForCurrentRound(event.subjectId, env.correlationId);
   };
 
   return deps.bus.subscribe({

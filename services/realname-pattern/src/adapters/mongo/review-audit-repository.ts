@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import { isDuplicateKeyError } from '@kyc/mongo-kit';
 import { DecisionRecord } from '../../domain/review-case';
+import { ClaimResult, ReviewAuditStore } from '../../application/ports';
 
 /**
  * `review_audit`: the append-only trail of review decisions, one document per decided round of a
@@ -35,9 +36,9 @@ const reviewAuditSchema = new mongoose.Schema(
 
 export type ReviewAuditDoc = mongoose.InferSchemaType<typeof reviewAuditSchema> & { _id: string };
 
-export type ClaimResult = { won: true } | { won: false; existing: DecisionRecord };
+export type { ClaimResult };
 
-export class ReviewAuditRepository {
+export class ReviewAuditRepository implements ReviewAuditStore {
   readonly model: mongoose.Model<ReviewAuditDoc>;
 
   constructor(conn: mongoose.Connection) {

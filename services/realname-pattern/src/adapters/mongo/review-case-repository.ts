@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { review } from '@kyc/contracts';
 import { bytesOf, Counter, DocumentLocks, isDuplicateKeyError, outboxRecord, OutboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
+import { CaseSummaryView, ReviewCaseStore, ReviewCaseView } from '../../application/ports';
 import { CaseStatus, DecisionRecord, nextRound, SUBMITTABLE, sealContext } from '../../domain/review-case';
 
 /** One document per subject; personal fields are sealed, the ID number also has a blind index. */
@@ -35,24 +36,7 @@ const reviewCaseSchema = new mongoose.Schema(
 
 export type ReviewCaseDoc = mongoose.InferSchemaType<typeof reviewCaseSchema> & { _id: string };
 
-export interface CaseSummaryView {
-  caseId: string;
-  caseNumber: number;
-  subjectId: string;
-  partnerId: string;
-  status: CaseStatus;
-  round: number;
-  submittedAt?: Date;
-}
-
-export interface ReviewCaseView extends CaseSummaryView {
-  found: boolean;
-  name: string;
-  idNumber: string;
-  /** The reviewer's note of the latest rejection (opened), or a legacy clear-text reason. */
-  rejectReason: string;
-  rejectReasonCode: string;
-}
+export type { CaseSummaryView, ReviewCaseView };
 
 /**
  * A document written before rounds existed has no `round`: it is at round 1 if it was ever
@@ -94,7 +78,7 @@ const NOT_FOUND: ReviewCaseView = {
   rejectReasonCode: '',
 };
 
-export class ReviewCaseRepository {
+export class ReviewCaseRepository implements ReviewCaseStore {
   readonly model: mongoose.Model<ReviewCaseDoc>;
   private readonly counter: Counter;
 

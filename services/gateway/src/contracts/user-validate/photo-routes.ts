@@ -1,23 +1,22 @@
 import { Socket } from 'node:net';
-import { ServiceError } from '@grpc/grpc-js';
+import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { Request, Response, Router } from 'express';
-import { isKycError, KycError, Logger } from '@kyc/core';
-import { asKycError, correlationMetadata, fromServiceError } from '@kyc/grpc-kit';
-import { isEvidenceLocked } from '../../domain/submission-rules';
-import { DownstreamClients } from '../grpc/downstream-clients';
-import { Session, SessionRepository } from '../mongo/session-repository';
-import { correlationIdOf } from './correlation';
-import { streamPhotoDownload } from './photo-download';
-import { replyUserValidate, USER_VALIDATE_RESULT as R } from './user-validate-envelope';
+import { assertEvidenceUnlocked, deletePhoto, sessionOf } from '../../application/identity-submissions';
+import { PhotoUpload, SessionView } from '../../application/ports';
+import { ContractContext } from '../contract';
+import { correlationIdOf } from '../correlation';
+import { replyUserValidate, USER_VALIDATE_RESULT as R } from './envelope';
+import { fetchPhotoStatusOf, userValidateResultOf } from './errors';
 
 /**
  * Seed 002 photo endpoints: submit_photo, fetch_photo, delete_photo.
  *
- * Photo bytes stream straight through: multipart part (busboy) -> gRPC client stream to
- * photo-storage, chunk by chunk with backpressure both ways, so the gateway holds a few chunks
- * per upload, never a whole image. photo-storage judges the content (type sniffed from the
- * bytes, structure, dimensions); the gateway enforces the byte limit and the multipart rules.
+ * Photo bytes stream straight through: multipart part (busboy) -> photo upload port (a gRPC
+ * client stream to photo-storage), chunk by chunk with backpressure both ways, so the gateway
+ * holds a few chunks per upload, never a whole image. photo-storage judges the content (type
+ * sniffed from the bytes, structure, dimensions); the gateway enforces the byte limit and the
+ * multipart rules.
  *
  * Result codes (submit/delete answer in the JSON envelope with HTTP 200; fetch answers with the
  * image or a bare HTTP status, as the seed says):
@@ -32,13 +31,6 @@ import { replyUserValidate, USER_VALIDATE_RESULT as R } from './user-validate-en
  *   delete_photo 200 deleted (also when there was nothing to delete) | 400 | 401 locked | 404 user_sid | 500
  */
 
-export interface PhotoRouteOptions {
-  /** Largest accepted image in bytes (PHOTO_MAX_BYTES). */
-  maxBytes: number;
-  /** Deadline of one streamed transfer to or from photo-storage. */
-  transferDeadlineMs: number;
-}
-
 const PHOTO_FIELD = 'v_photo';
 /** Room for multipart boundaries and part headers on top of the image itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -50,40 +42,20 @@ function photoTypeOf(value: unknown): number | undefined {
   return value === '0' ? 0 : value === '1' ? 1 : undefined;
 }
 
-/** Result code for an error from photo-storage or realname-pattern. */
-function resultOf(err: KycError): number {
-  if (err.code === 'KYC.PHOTO.LOCKED') return R.locked;
-  if (err.code.startsWith('KYC.PHOTO.') && err.kind === 'invalid_argument') return R.badImage;
-  if (err.kind === 'invalid_argument') return R.badRequest;
-  return R.internal;
-}
-
-export function userValidatePhotoRoutes(deps: {
-  sessions: SessionRepository;
-  clients: DownstreamClients;
-  logger: Logger;
-  options: PhotoRouteOptions;
-}): Router {
+export function userValidatePhotoRoutes(ctx: ContractContext): Router {
   const router = Router();
-  const { sessions, clients, options } = deps;
-  const logger = deps.logger.child({ component: 'user-validate-photos' });
-  const photoStorage = clients.photoStorage;
-
-  const isLocked = async (subjectId: string, correlationId: string) => {
-    const current = await clients.realnamePattern.unary(clients.realnamePattern.raw.getReviewCase, { subjectId }, { correlationId });
-    return current.found && isEvidenceLocked(current.status);
-  };
-
-  const deadline = () => Date.now() + options.transferDeadlineMs;
+  const { ports } = ctx;
+  const options = ctx.settings.photo;
+  const logger = ctx.logger.child({ component: 'user-validate-photos' });
 
   /**
    * Answers, possibly before the request body was read to its end (limit passed, bad part, image
    * refused). If bytes are still coming, the answer says `Connection: close` and the gateway
-   * stops reading: TCP flow control then
-   * stops the client, which reads the answer and closes (undici, curl and browsers do). After
-   * LINGER_MS the socket is closed regardless. Nothing is buffered.
+   * stops reading: TCP flow control then stops the client, which reads the answer and closes
+   * (undici, curl and browsers do). After LINGER_MS the socket is closed regardless. Nothing is
+   * buffered.
    */
-  const answerEarly = (req: Request, res: Response, result: number) => {
+  const answerEarly = (req: Request, res: Response, result: number, fields?: Record<string, unknown>) => {
     if (res.headersSent) return;
     if (!req.complete) {
       res.setHeader('Connection', 'close');
@@ -96,7 +68,7 @@ export function userValidatePhotoRoutes(deps: {
       req.unpipe();
       req.pause();
     }
-    replyUserValidate(res, result);
+    replyUserValidate(res, result, fields);
     res.once('finish', () => {
       if (req.complete) return;
       const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
@@ -114,34 +86,33 @@ export function userValidatePhotoRoutes(deps: {
         return answerEarly(req, res, R.badRequest);
       }
       if (!/^multipart\/form-data/i.test(contentType)) return answerEarly(req, res, R.badRequest);
-      const session = await sessions.resolve(req.query.user_sid);
-      if (!session) return answerEarly(req, res, R.sessionNotFound);
-      if (await isLocked(session.subjectId, correlationId)) return answerEarly(req, res, R.locked);
+      const session = await sessionOf(ports, req.query.user_sid);
+      await assertEvidenceUnlocked(ports, session.subjectId, correlationId);
       // A declared length far beyond the limit is refused before a byte of it is read.
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (declared > options.maxBytes + MULTIPART_OVERHEAD) return answerEarly(req, res, R.badImage);
-      if (photoStorage.breaker.opened) return answerEarly(req, res, R.internal);
+      if (!ports.photos.acceptingUploads()) return answerEarly(req, res, R.internal);
       await streamUpload(req, res, session, photoType, correlationId);
     } catch (err) {
+      const result = userValidateResultOf(err);
       // Session store or realname-pattern unavailable: not the partner's fault.
-      logger.error({ err: (err as Error).message }, 'submit_photo failed');
-      answerEarly(req, res, R.internal);
+      if (result === R.internal) logger.error({ err: (err as Error).message }, 'submit_photo failed');
+      answerEarly(req, res, result);
     }
   });
 
-  /** Pipes the v_photo part into photo-storage's UploadPhoto client stream and answers once. */
-  function streamUpload(req: Request, res: Response, session: Session, photoType: number, correlationId: string): Promise<void> {
+  /** Pipes the v_photo part into a photo upload and answers once. */
+  function streamUpload(req: Request, res: Response, session: SessionView, photoType: number, correlationId: string): Promise<void> {
     return new Promise<void>((resolve) => {
       let decided = false;
-      let upload: ReturnType<typeof photoStorage.raw.uploadPhoto> | undefined;
-      let uploadDone = false;
+      let upload: PhotoUpload | undefined;
 
       const decide = (result: number, fields?: Record<string, unknown>) => {
         if (decided) return;
         decided = true;
-        if (!uploadDone) upload?.cancel();
+        upload?.cancel();
         if (result === R.ok && req.complete) replyUserValidate(res, result, fields);
-        else answerEarly(req, res, result);
+        else answerEarly(req, res, result, fields);
         resolve();
       };
 
@@ -163,24 +134,22 @@ export function userValidatePhotoRoutes(deps: {
           file.resume();
           return decide(R.badRequest); // a file in another field, or a second file
         }
-        const call = photoStorage.raw.uploadPhoto(correlationMetadata(correlationId), { deadline: deadline() }, (err, reply) => {
-          uploadDone = true;
-          if (decided) return;
-          if (err) {
-            const kycErr = fromServiceError(err as ServiceError, 'photo-storage');
-            const result = resultOf(kycErr);
-            if (result === R.internal) logger.error({ code: kycErr.code, err: kycErr.message }, 'photo upload failed');
-            return decide(result);
-          }
-          decide(R.ok, { photo_id: reply.photo?.photoNumber });
-        });
-        upload = call;
-        call.write({ metadata: { subjectId: session.subjectId, partnerId: session.partnerId, photoType, correlationId } });
+        const current = ports.photos.openUpload({ subjectId: session.subjectId, partnerId: session.partnerId, photoType, correlationId });
+        upload = current;
+        current.stored.then(
+          (stored) => decide(R.ok, { photo_id: stored.photoNumber }),
+          (err: Error) => {
+            if (decided) return;
+            const result = userValidateResultOf(err);
+            if (result === R.internal) logger.error({ err: err.message }, 'photo upload failed');
+            decide(result);
+          },
+        );
         file.on('data', (chunk: Buffer) => {
           if (decided) return;
-          if (!call.write({ chunk })) {
+          if (!current.write(chunk)) {
             file.pause();
-            call.once('drain', () => file.resume());
+            current.onDrain(() => file.resume());
           }
         });
         file.on('limit', () => decide(R.badImage)); // over PHOTO_MAX_BYTES: stop here
@@ -206,7 +175,7 @@ export function userValidatePhotoRoutes(deps: {
         // The client went away mid-upload: nothing will be committed.
         if (!req.complete && !decided) {
           decided = true;
-          if (!uploadDone) upload?.cancel();
+          upload?.cancel();
           resolve();
         }
       });
@@ -217,24 +186,29 @@ export function userValidatePhotoRoutes(deps: {
   router.get('/user/validate/fetch_photo/', async (req: Request, res: Response) => {
     const photoType = photoTypeOf(req.query.t_photo);
     if (typeof req.query.user_sid !== 'string' || req.query.user_sid === '' || photoType === undefined) return void res.sendStatus(400);
+    let started = false;
     try {
-      const session = await sessions.resolve(req.query.user_sid);
-      if (!session) return void res.sendStatus(401);
-      await streamPhotoDownload({
-        photoStorage,
-        request: { subjectId: session.subjectId, photoType },
-        correlationId: correlationIdOf(req),
-        deadlineMs: options.transferDeadlineMs,
-        res,
-        headers: { 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' },
-        logger,
+      const session = await sessionOf(ports, req.query.user_sid);
+      const found = await ports.photos.download(session.subjectId, photoType);
+      if (!found) return void res.sendStatus(404);
+      res.status(200).set({
+        'Content-Type': found.contentType,
+        'Content-Length': String(found.sizeBytes),
+        'Cache-Control': 'private, no-store',
+        'X-Content-Type-Options': 'nosniff',
       });
+      started = true;
+      // Once bytes are sent the status cannot change: a broken stream cuts the connection, so the
+      // client sees a broken download rather than a short image that looks complete.
+      await pipeline(found.body, res);
     } catch (err) {
-      const kycErr = asKycError(err, 'photo-storage');
-      if (kycErr.code === 'KYC.PHOTO.NOT_FOUND') return void res.sendStatus(404);
-      if (kycErr.kind === 'invalid_argument') return void res.sendStatus(400);
-      logger.error({ code: kycErr.code, err: kycErr.message }, 'fetch_photo failed');
-      res.sendStatus(500);
+      if (started) {
+        logger.warn({ err: (err as Error).message }, 'photo stream broke off');
+        return void res.destroy();
+      }
+      const status = fetchPhotoStatusOf(err);
+      if (status === 500) logger.error({ err: (err as Error).message }, 'fetch_photo failed');
+      res.sendStatus(status);
     }
   });
 
@@ -243,15 +217,11 @@ export function userValidatePhotoRoutes(deps: {
     if (typeof req.query.user_sid !== 'string' || req.query.user_sid === '' || photoType === undefined) {
       return replyUserValidate(res, R.badRequest);
     }
-    const correlationId = correlationIdOf(req);
     try {
-      const session = await sessions.resolve(req.query.user_sid);
-      if (!session) return replyUserValidate(res, R.sessionNotFound);
-      if (await isLocked(session.subjectId, correlationId)) return replyUserValidate(res, R.locked);
-      await photoStorage.unary(photoStorage.raw.deletePhoto, { subjectId: session.subjectId, photoType }, { correlationId });
+      await deletePhoto(ports, req.query.user_sid, photoType, correlationIdOf(req));
       replyUserValidate(res, R.ok);
     } catch (err) {
-      const result = isKycError(err) ? resultOf(err) : R.internal;
+      const result = userValidateResultOf(err);
       if (result === R.internal) logger.error({ err: (err as Error).message }, 'delete_photo failed');
       replyUserValidate(res, result === R.badImage ? R.badRequest : result);
     }

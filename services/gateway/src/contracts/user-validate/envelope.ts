@@ -14,6 +14,6 @@ export const USER_VALIDATE_RESULT = {
   internal: 500,
 } as const;
 
-export function replyUserValidate(res: Response, result: number, fields: Record<string, unknown> = {}): void {
-  res.status(200).json({ version: '0.1', response: { ...fields, result }, context: null });
+export function replyUserValidate(res: Response, result: number, fields: Record<string, unknown> = {}, httpStatus = 200): void {
+  res.status(httpStatus).json({ version: '0.1', response: { ...fields, result }, context: null });
 }

@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { FrameworkError, PartnerContract } from '../contract';
+import { replyPlatform } from './envelope';
+import { platformSessionRoutes } from './routes';
+
+export const PLATFORM_FRAMEWORK_ERRORS: Record<FrameworkError, [number, string]> = {
+  'bad-request': [400, '请求有误'],
+  'too-large': [400, '请求有误'],
+  'rate-limited': [429, '请求过于频繁'],
+  'not-found': [404, 'not found'],
+  internal: [500, '未知错误'],
+};
+
+/** Partner-signed session minting (seed 000 signing): user_sid for session-based contracts. */
+export const platformContract: PartnerContract = {
+  name: 'platform',
+  seed: '000',
+  pathPrefixes: ['/api/platform/session'],
+  feature: 'user-validate',
+  router: platformSessionRoutes,
+  replyFrameworkError: (res, error) => replyPlatform(res, PLATFORM_FRAMEWORK_ERRORS[error][0], null, PLATFORM_FRAMEWORK_ERRORS[error][1]),
+  openapiFragment: path.join(__dirname, 'openapi.yaml'),
+};

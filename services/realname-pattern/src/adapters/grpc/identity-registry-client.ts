@@ -1,0 +1,33 @@
+import { identity } from '@kyc/contracts';
+import { ResilientClient } from '@kyc/grpc-kit';
+import { IdentityRegistry } from '../../application/ports';
+
+/** identity-lookup over gRPC, as the IdentityRegistry port. */
+export function identityRegistryClient(client: ResilientClient<identity.IdentityLookupServiceClient>): IdentityRegistry {
+  return {
+    async validateIdNumber(input, correlationId) {
+      const res = await client.unary(client.raw.validateIdNumber, { idNumber: input.idNumber, name: input.name }, { correlationId });
+      return { valid: res.valid, reasonCode: res.reasonCode };
+    },
+    async recordVerifiedIdentity(input, correlationId) {
+      const res = await client.unary(
+        client.raw.recordVerifiedIdentity,
+        {
+          partnerId: input.partnerId,
+          subjectId: input.subjectId,
+          name: input.name,
+          idNumber: input.idNumber,
+          documentValidFrom: '',
+          documentValidTo: '',
+          cardFrontPhotoId: input.cardFrontPhotoId ?? '',
+          cardBackPhotoId: input.cardBackPhotoId ?? '',
+          method: input.method,
+          verificationId: input.verificationId,
+          verifiedAt: input.verifiedAt,
+        },
+        { correlationId },
+      );
+      return { conflict: res.conflict };
+    },
+  };
+}
