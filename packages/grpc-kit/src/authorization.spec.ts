@@ -97,6 +97,40 @@ function streaming(creds: ChannelCredentials): Promise<{ values: unknown[]; erro
 const codeOf = (e?: ServiceError) => e?.metadata?.get(ERROR_CODE_KEY)[0];
 
 describe('caller authorization over mutual TLS', () => {
+  it('when a service narrows the server-wide list, then a caller allowed on the server reaches only the other services', async () => {
+    const adminDefinition = { echo: { ...method('Echo', false), path: '/test.Admin/Echo' } } as unknown as ServiceDefinition;
+    const AdminClient = makeGenericClientConstructor(adminDefinition, 'Admin');
+    const echoBack = (call: { request: unknown }, cb: (e: null, r: unknown) => void) => cb(null, call.request);
+    const shared = await startGrpcServer({
+      port: 0,
+      listen: { host: '127.0.0.1', healthHost: '127.0.0.1', healthPort: 0, allowedCallers: 'gateway,notifier' },
+      tls: own,
+      services: [
+        { name: 'test.Echo', definition: echoDefinition, implementation: { echo: echoBack, count: () => undefined } },
+        { name: 'test.Admin', definition: adminDefinition, implementation: { echo: echoBack }, allowedCallers: ['gateway'] },
+      ],
+      logger,
+    });
+    const to = `127.0.0.1:${shared.port}`;
+    const admin = (creds: ChannelCredentials) =>
+      new Promise<{ value?: unknown; error?: ServiceError }>((resolve) => {
+        const c = new AdminClient(to, creds, tlsChannelOptions('realname-pattern')) as Echo;
+        c.echo({ a: 1 }, new Metadata(), { deadline: Date.now() + 3_000 }, (error: ServiceError | null, value: unknown) => {
+          c.close();
+          resolve(error ? { error } : { value });
+        });
+      });
+    try {
+      expect(await unary(clientCredentials(notifier, 'realname-pattern'), to)).toEqual({ value: { hello: 'world' } });
+      const refused = await admin(clientCredentials(notifier, 'realname-pattern'));
+      expect(refused.error?.code).toBe(status.PERMISSION_DENIED);
+      expect(codeOf(refused.error)).toBe('KYC.GRPC.CALLER_NOT_ALLOWED');
+      expect(await admin(clientCredentials(gateway, 'realname-pattern'))).toEqual({ value: { a: 1 } });
+    } finally {
+      await shared.shutdown(1_000);
+    }
+  });
+
   it('when an allowed service calls, then unary and streaming methods answer', async () => {
     const creds = clientCredentials(gateway, 'realname-pattern');
     expect(await unary(creds)).toEqual({ value: { hello: 'world' } });

@@ -32,14 +32,24 @@ export function authorizeCaller(method: string, peerCert: PeerCertificate | unde
 
 /**
  * Server interceptor applying authorizeCaller to every call, unary and streaming alike, before
- * the handler sees it. Refusals are logged with the caller's identity and the method only.
+ * the handler sees it. `perService` narrows the server-wide list for one service (keyed by its
+ * fully-qualified name): a caller allowed on the server for one API is not thereby allowed on
+ * another API of the same server. Refusals are logged with the caller's identity and the method only.
  */
-export function callerAuthorization(allowedCallers: readonly string[], logger: Logger): ServerInterceptor {
+export function callerAuthorization(
+  allowedCallers: readonly string[],
+  logger: Logger,
+  perService: Readonly<Record<string, readonly string[]>> = {},
+): ServerInterceptor {
   const allowed = new Set(allowedCallers);
+  const narrowed = Object.entries(perService).map(
+    ([service, callers]) => [`/${service}/`, new Set(callers.filter((c) => allowed.has(c)))] as const,
+  );
+  const allowedFor = (path: string) => narrowed.find(([prefix]) => path.startsWith(prefix))?.[1] ?? allowed;
   return (method, call) => {
     const listener = new ServerListenerBuilder()
       .withOnReceiveMetadata((metadata, next) => {
-        const decision = authorizeCaller(method.path, call.getAuthContext().sslPeerCertificate, allowed);
+        const decision = authorizeCaller(method.path, call.getAuthContext().sslPeerCertificate, allowedFor(method.path));
         if (decision.allowed) return next(metadata);
         logger.warn({ caller: decision.caller ?? null, method: method.path, code: decision.error.code, peer: call.getPeer() }, 'grpc call refused');
         const refused = toServiceError(decision.error);

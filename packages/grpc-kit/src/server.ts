@@ -21,6 +21,11 @@ export interface ServiceRegistration {
   name: string;
   definition: ServiceDefinition;
   implementation: UntypedServiceImplementation;
+  /**
+   * Narrows the server's allowed callers for this service (never widens it): e.g. a server whose
+   * verification API the notifier may call while its review API stays gateway-only.
+   */
+  allowedCallers?: readonly string[];
 }
 
 /** Where the server listens and who may call it: a service's `grpc` configuration (grpcServerConfig). */
@@ -68,7 +73,13 @@ export async function startGrpcServer(opts: {
   const allowedCallers = typeof opts.listen.allowedCallers === 'string' ? splitList(opts.listen.allowedCallers) : [...opts.listen.allowedCallers];
   const server = new Server({
     'grpc.max_receive_message_length': 8 * 1024 * 1024,
-    interceptors: [callerAuthorization(allowedCallers, opts.logger)],
+    interceptors: [
+      callerAuthorization(
+        allowedCallers,
+        opts.logger,
+        Object.fromEntries(opts.services.filter((s) => s.allowedCallers).map((s) => [s.name, s.allowedCallers!])),
+      ),
+    ],
   });
   const statusMap: Record<string, 'SERVING' | 'NOT_SERVING'> = { '': 'SERVING' };
   for (const s of opts.services) {

@@ -3,6 +3,13 @@ import { grpcServerConfig, grpcTlsConfig, grpcTargetConfig, kafkaConfig, listenC
 export const realnamePatternConfigSchema = {
   ...listenConfig(50052, 9462),
   grpc: grpcServerConfig(50062, 'gateway,notifier'),
+  // The review API hands out names and ID numbers to reviewers: only the gateway (reviewer API) may call it.
+  reviewApiAllowedCallers: {
+    doc: 'Services allowed to call RealnamePatternService (review cases), comma-separated; a subset of GRPC_ALLOWED_CALLERS',
+    format: 'service-list',
+    default: 'gateway',
+    env: 'REVIEW_API_ALLOWED_CALLERS',
+  },
   grpcTls: grpcTlsConfig(),
   ...masterKeyConfig(),
   mongo: mongoConfig('kyc_realname_pattern'),

@@ -1,5 +1,5 @@
 import { identity } from '@kyc/contracts';
-import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
+import { createLogger, createMetricsRegistry, onShutdown, runMain, splitList, startAdminServer } from '@kyc/core';
 import { createClient, startGrpcServer } from '@kyc/grpc-kit';
 import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
 import { DocumentLocks, MongoProcessedEvents, OutboxRecord, OutboxRelay, connectMongo, ensureIndexes } from '@kyc/mongo-kit';
@@ -83,7 +83,10 @@ runMain(SERVICE, async () => {
     port: config.grpcPort,
     listen: config.grpc,
     tls: config.grpcTls,
-    services: [realnamePatternGrpc({ cases, decisions, logger }), verificationGrpc({ start: startVerification, store: verifications, logger })],
+    services: [
+      { ...realnamePatternGrpc({ cases, decisions, logger }), allowedCallers: splitList(config.reviewApiAllowedCallers) },
+      verificationGrpc({ start: startVerification, store: verifications, logger }),
+    ],
     logger,
   });
   const rollForward = decisions.startRollForward(config.rollForwardIntervalMs, config.rollForwardGraceMs);
