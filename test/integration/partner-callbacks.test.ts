@@ -5,12 +5,15 @@
  * as the gateway would (sealed secrets); verifications are started on realname-pattern as the
  * gateway would. The partner endpoints are real HTTP servers (CallbackReceiver).
  */
+import { execFile } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { Metadata, ServiceError } from '@grpc/grpc-js';
 import { Webhook } from 'standardwebhooks';
 import { notifier, partner as partnerEvents, verification } from '@kyc/contracts';
 import { createLogger } from '@kyc/core';
-import { Platform, startPlatform } from '@kyc/dev-platform';
+import { findRepoRoot, Platform, startPlatform } from '@kyc/dev-platform';
 import { GrpcServerHandle, startGrpcServer, unary } from '@kyc/grpc-kit';
 import { EventBus, TOPICS } from '@kyc/kafka-bus';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
@@ -414,6 +417,36 @@ describe('partner callbacks', () => {
 
     // The endpoint answered again, so the callbacks the 410 parked are released too.
     await eventually(async () => (endpoint.where((r) => r.headers['webhook-id'] === second).length ? true : undefined), 60_000);
+  });
+
+  it('when an operator uses the kyc-callbacks CLI, then it lists the parked callback, shows its delivery log and resends it', async () => {
+    let gone = true;
+    const endpoint = await receiver(() => (gone ? { status: 410, body: 'gone for good' } : WEBHOOK_OK));
+    const partner = await configurePartner({ callbackUrl: endpoint.url(), format: 'webhooks' });
+    const id = await finishedVerification(partner.partnerId);
+    await eventually(async () => {
+      const s = await callbackState(id).catch(() => undefined);
+      return s?.callback?.state === notifier.CallbackState.CALLBACK_STATE_PARKED ? true : undefined;
+    }, 60_000);
+    const cli = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(process.execPath, [path.join(findRepoRoot(), 'services/notifier/dist/cli/callback-admin.js'), ...args], {
+        env: { ...process.env, ...platform.services.notifier.env, LOG_LEVEL: 'warn' },
+      });
+      return stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+    };
+    const listed = await cli('list', '--partner', partner.partnerId, '--state', 'parked');
+    expect(listed.map((c) => c.callbackId ?? c.callback_id ?? c.id)).toEqual([id]);
+    const [shown] = await cli('show', '--id', id);
+    const log = JSON.stringify(shown);
+    expect(log).toContain('410');
+    expect(log).toContain('gone for good');
+    gone = false;
+    await cli('resend', '--id', id, '--operator', 'ops-cli');
+    await eventually(async () => {
+      const s = await callbackState(id);
+      return s.callback?.state === notifier.CallbackState.CALLBACK_STATE_DELIVERED ? true : undefined;
+    }, 60_000);
+    expect(endpoint.where((r) => r.headers['webhook-id'] === id).length).toBeGreaterThanOrEqual(2);
   });
 
   it('when a partner whose endpoint answered 410 changes its settings, then its parked callbacks go to the new endpoint', async () => {

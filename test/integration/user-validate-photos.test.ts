@@ -75,22 +75,27 @@ const balanced = async () => {
   return b.files === b.records && b.chunkOwners === b.records ? b : undefined;
 };
 
-function reviewRecord(type: 'CaseSubmitted' | 'CaseDecided', subject: { subjectId: string; partnerId: string }, opts: { status?: number; eventId?: string } = {}) {
-  const payload =
-    type === 'CaseSubmitted'
-      ? review.CaseSubmitted.encode(review.CaseSubmitted.fromPartial({ caseId: 'c-test', subjectId: subject.subjectId, partnerId: subject.partnerId, submittedAt: new Date() })).finish()
-      : review.CaseDecided.encode(review.CaseDecided.fromPartial({
-          caseId: 'c-test',
-          subjectId: subject.subjectId,
-          partnerId: subject.partnerId,
-          status: opts.status ?? review.ReviewStatus.REVIEW_STATUS_REJECTED,
-          reviewerId: 'r-1',
-          reason: 'blurred',
-          decidedAt: new Date(),
-        })).finish();
-  const env = buildEnvelope({ type: `kyc.review.v1.${type}`, key: subject.subjectId, eventId: opts.eventId ?? randomUUID(), payload }, 'integration-test');
+/** An evidence-lock change as realname-pattern publishes it; photo-storage applies only these. */
+function lockRecord(subject: { subjectId: string; partnerId: string }, locked: boolean, round: number, opts: { eventId?: string; subjectId?: string } = {}) {
+  const payload = review.EvidenceLockChanged.encode(
+    review.EvidenceLockChanged.fromPartial({ subjectId: opts.subjectId ?? subject.subjectId, partnerId: subject.partnerId, locked, round, changedAt: new Date() }),
+  ).finish();
+  const env = buildEnvelope({ type: 'kyc.review.v1.EvidenceLockChanged', key: subject.subjectId, eventId: opts.eventId ?? randomUUID(), payload }, 'integration-test');
   return { key: subject.subjectId, value: encodeEnvelope(env) };
 }
+
+function caseSubmittedRecord(subject: { subjectId: string; partnerId: string }) {
+  const payload = review.CaseSubmitted.encode(review.CaseSubmitted.fromPartial({ caseId: 'c-test', subjectId: subject.subjectId, partnerId: subject.partnerId, submittedAt: new Date() })).finish();
+  const env = buildEnvelope({ type: 'kyc.review.v1.CaseSubmitted', key: subject.subjectId, eventId: randomUUID(), payload }, 'integration-test');
+  return { key: subject.subjectId, value: encodeEnvelope(env) };
+}
+
+/** Resolves once photo-storage has dead-lettered `marker` (a change naming no subject), i.e. got past everything before it on the key. */
+const pastMarker = (marker: { value: Buffer }) =>
+  eventually(async () => {
+    const dead = await readTopic(dlqOf(reviewTopic(platform)));
+    return dead.some((m) => m.headers['x-consumer-group'] === 'photo-storage.review-locks' && m.value.equals(marker.value)) ? true : undefined;
+  }, 60_000);
 
 const vmHwmKb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 
@@ -374,27 +379,38 @@ describe('photo behaviour a partner relies on', () => {
     }
   });
 
-  it('when photo-storage learns of a submission before realname-pattern answers the gateway, then it refuses changes itself; a rejection reopens them; a duplicate changes nothing', async () => {
+  it('when photo-storage learns of a lock before realname-pattern answers the gateway, then it refuses changes itself; an unlock reopens them; a duplicate or an older round changes nothing', async () => {
     const { sid } = await partnerWithUser(platform, 'own-lock');
     const subject = await subjectOf(platform, sid);
     await upload(sid, 0, jpegImage());
     // realname-pattern knows no case for this subject, so the gateway's own check passes.
-    const submitted = reviewRecord('CaseSubmitted', subject);
-    await produce(reviewTopic(platform), [submitted]);
+    const locked = lockRecord(subject, true, 1);
+    await produce(reviewTopic(platform), [locked]);
     await eventually(async () => ((await resultOf(sid, 0, photoForm(jpegImage(64, 64)))) === 401 ? true : undefined));
     expect((await deletePhoto(sid, 0)).response.result).toBe(401);
 
-    await produce(reviewTopic(platform), [reviewRecord('CaseDecided', subject, { status: review.ReviewStatus.REVIEW_STATUS_REJECTED })]);
+    await produce(reviewTopic(platform), [lockRecord(subject, false, 1)]);
     await eventually(async () => ((await resultOf(sid, 0, photoForm(jpegImage(64, 64)))) === 200 ? true : undefined));
-    // The same CaseSubmitted delivered again must not lock the subject a second time. A marker
-    // behind it on the same key (a decision without a status, which is dead-lettered) shows when
-    // photo-storage has got past the duplicate.
-    const marker = reviewRecord('CaseDecided', subject, { status: review.ReviewStatus.REVIEW_STATUS_UNSPECIFIED });
-    await produce(reviewTopic(platform), [submitted, marker]);
-    await eventually(async () => {
-      const dead = await readTopic(dlqOf(reviewTopic(platform)));
-      return dead.some((m) => m.headers['x-consumer-group'] === 'photo-storage.review-locks' && m.value.equals(marker.value)) ? true : undefined;
-    }, 60_000);
+    // The same lock delivered again must not lock the subject a second time; a marker behind it on
+    // the same key (a change naming no subject, which is dead-lettered) shows when it got past it.
+    const marker = lockRecord(subject, true, 1, { subjectId: '' });
+    await produce(reviewTopic(platform), [locked, marker]);
+    await pastMarker(marker);
+    expect(await resultOf(sid, 0, photoForm(jpegImage(64, 64)))).toBe(200);
+
+    // A lock of round 1 arriving after round 2's unlock is older: ignored.
+    const marker2 = lockRecord(subject, true, 1, { subjectId: '' });
+    await produce(reviewTopic(platform), [lockRecord(subject, false, 2), lockRecord(subject, true, 1), marker2]);
+    await pastMarker(marker2);
+    expect(await resultOf(sid, 0, photoForm(jpegImage(64, 64)))).toBe(200);
+  });
+
+  it('when only CaseSubmitted reaches photo-storage, then photos stay open: the lock is what EvidenceLockChanged says', async () => {
+    const { sid } = await partnerWithUser(platform, 'case-only');
+    const subject = await subjectOf(platform, sid);
+    const marker = lockRecord(subject, true, 1, { subjectId: '' });
+    await produce(reviewTopic(platform), [caseSubmittedRecord(subject), marker]);
+    await pastMarker(marker);
     expect(await resultOf(sid, 0, photoForm(jpegImage(64, 64)))).toBe(200);
   });
 
@@ -402,8 +418,8 @@ describe('photo behaviour a partner relies on', () => {
     const { sid } = await partnerWithUser(platform, 'poison');
     const subject = await subjectOf(platform, sid);
     await produce(reviewTopic(platform), [
-      { key: subject.subjectId, value: encodeEnvelope({ ...decodeEnvelope(reviewRecord('CaseSubmitted', subject).value), payload: Buffer.from([0x0a, 0xff]) }) },
-      reviewRecord('CaseSubmitted', subject),
+      { key: subject.subjectId, value: encodeEnvelope({ ...decodeEnvelope(lockRecord(subject, true, 1).value), payload: Buffer.from([0x0a, 0xff]) }) },
+      lockRecord(subject, true, 1),
     ]);
     await eventually(async () => ((await resultOf(sid, 1, photoForm(jpegImage(64, 64)))) === 401 ? true : undefined));
     const dead = await eventually(async () => {

@@ -19,9 +19,11 @@ import { samplePng } from './sample-images';
 
 /**
  * Sandbox identities (valid GB 11643 numbers; the sandbox ID authority decides by the sequence
- * code, digits 15-17: see services/realname-pattern/README.md). 002 X matches; 990 mismatches.
+ * code, digits 15-17: see services/realname-pattern/README.md): 002 and 123 match, 990
+ * mismatches. One per demo user: an ID number verified for one user of a partner is that user's.
  */
 const DEMO_ID_NUMBER = '11010519491231002X';
+const DEMO_MEMBER_ID_NUMBER = '110101199003071233';
 const DEMO_MISMATCH_ID_NUMBER = '110101199003079905';
 
 /** The wanted port when it is free (8080 by default, as documented), any free port otherwise. */
@@ -79,13 +81,13 @@ async function main() {
       `  curl -s '${url}/user/validate/fetch_info/?user_sid=${sid}'`,
       '',
       `Seed 000 (signed with app_secret by ${sign.split(' ')[1]}; the notification goes to a demo endpoint that prints it):`,
-      `  curl -s -X POST '${url}/api/platform/member/verify' -H 'content-type: application/json' -d "$(${sign} member '${member('demo-user-2', 'demo-tx-1', DEMO_ID_NUMBER)}')"`,
+      `  curl -s -X POST '${url}/api/platform/member/verify' -H 'content-type: application/json' -d "$(${sign} member '${member('demo-user-2', 'demo-tx-1', DEMO_MEMBER_ID_NUMBER)}')"`,
       `  curl -s -X POST '${url}/api/platform/member/status' -H 'content-type: application/json' -d "$(${sign} member '{"user_id":"demo-user-2","member":{"id":1}}')"`,
       `  curl -s -X POST '${url}/api/platform/member/verify' -H 'content-type: application/json' -d "$(${sign} member '${member('demo-user-3', 'demo-tx-2', DEMO_MISMATCH_ID_NUMBER)}')"`,
       '',
       'Seed 004 (RSA2-signed with the demo company key; demo-user-2 is verified by the first seed 000 request):',
       `  curl -s -X POST '${url}/api/kycloud/open/v1.0/auth/idcard/check' --data "$(${sign} kycloud '{"userId":"demo-user-2"}')"`,
-      `  curl -s -X POST '${url}/api/kycloud/open/v1.0/auth/idcard/check' --data "$(${sign} kycloud '{"cardNumber":"${DEMO_ID_NUMBER}"}')"`,
+      `  curl -s -X POST '${url}/api/kycloud/open/v1.0/auth/idcard/check' --data "$(${sign} kycloud '{"cardNumber":"${DEMO_MEMBER_ID_NUMBER}"}')"`,
       '',
       `Review it (reviewer API on its own port, ${platform.reviewerUrl}):`,
       `  curl -s -H 'authorization: Bearer ${reviewer.token}' '${platform.reviewerUrl}/reviewer/v1/cases'`,

@@ -8,6 +8,7 @@ import { identityRegistryClient } from './adapters/grpc/identity-registry-client
 import { realnamePatternGrpc } from './adapters/grpc/realname-pattern-grpc';
 import { verificationGrpc } from './adapters/grpc/verification-grpc';
 import { subscribeToSubmissions } from './adapters/kafka/submission-consumer';
+import { reviewOutboxRecord } from './adapters/kafka/review-events';
 import { verificationOutboxRecord } from './adapters/kafka/verification-events';
 import { verificationMetrics } from './adapters/metrics/verification-metrics';
 import { ReviewAuditRepository } from './adapters/mongo/review-audit-repository';
@@ -36,7 +37,7 @@ runMain(SERVICE, async () => {
 
   // One lock table for every writer of review_cases in this process (see DocumentLocks).
   const locks = new DocumentLocks();
-  const cases = new ReviewCaseRepository(mongo, cipher, TOPICS.review, locks);
+  const cases = new ReviewCaseRepository(mongo, cipher, (event, meta) => reviewOutboxRecord(TOPICS.review, event, meta), locks);
   const audit = new ReviewAuditRepository(mongo);
   const verifications = new VerificationRepository(
     mongo,

@@ -1,6 +1,5 @@
-import { isEvidenceLocked, missingPhotoTypes } from '../domain/submission-rules';
 import { GATEWAY_ERRORS as E, refused } from './errors';
-import { GatewayPorts, SessionView } from './ports';
+import { GatewayPorts, ReviewCaseView, SessionView } from './ports';
 
 /**
  * Manual-review use cases (seed 002's flow, contract-agnostic): a session's subject submits
@@ -13,10 +12,18 @@ export async function sessionOf(ports: Pick<GatewayPorts, 'sessions'>, sid: unkn
   return session;
 }
 
-/** Refuses changes to evidence while the subject's case is pending or approved. */
-export async function assertEvidenceUnlocked(ports: Pick<GatewayPorts, 'reviewCases'>, subjectId: string, correlationId?: string): Promise<void> {
+/**
+ * Refuses changes to evidence while realname-pattern says it is locked (a case pending or
+ * approved); returns the case as it was asked.
+ */
+export async function assertEvidenceUnlocked(
+  ports: Pick<GatewayPorts, 'reviewCases'>,
+  subjectId: string,
+  correlationId?: string,
+): Promise<ReviewCaseView> {
   const current = await ports.reviewCases.current(subjectId, correlationId);
-  if (current.found && isEvidenceLocked(current.validateStatus)) throw refused(E.evidenceLocked, 'submitted for review; evidence locked', 'failed_precondition');
+  if (current.evidenceLocked) throw refused(E.evidenceLocked, 'submitted for review; evidence locked', 'failed_precondition');
+  return current;
 }
 
 export async function submitIdentityInfo(
@@ -24,9 +31,9 @@ export async function submitIdentityInfo(
   input: { sid: string; name: string; idcardNumber: string; correlationId: string },
 ): Promise<void> {
   const session = await sessionOf(ports, input.sid);
-  await assertEvidenceUnlocked(ports, session.subjectId, input.correlationId);
+  const current = await assertEvidenceUnlocked(ports, session.subjectId, input.correlationId);
   const uploaded = await ports.photos.listTypes(session.subjectId, input.correlationId);
-  if (missingPhotoTypes(uploaded).length > 0) throw refused(E.photosMissing, 'required photos missing', 'invalid_argument');
+  if (current.requiredPhotoTypes.some((t) => !uploaded.includes(t))) throw refused(E.photosMissing, 'required photos missing', 'invalid_argument');
   const verdict = await ports.identities.validateIdNumber(input.idcardNumber, input.name);
   if (!verdict.valid) throw refused(E.idNumberInvalid, `identity refused: ${verdict.reasonCode}`, 'invalid_argument');
   await ports.submissions.infoSubmitted({

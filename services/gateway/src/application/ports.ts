@@ -100,6 +100,10 @@ export interface ReviewCaseView {
   idcardNumber: string;
   /** validate_status numbering: 0 not submitted, 1 pending, 2 approved, 3 rejected. */
   validateStatus: number;
+  /** Whether the subject's photos and info may not change now; realname-pattern decides it. */
+  evidenceLocked: boolean;
+  /** Photo types (t_photo) a submission needs; realname-pattern's manual-review method decides them. */
+  requiredPhotoTypes: number[];
 }
 
 export interface ReviewCasesPort {

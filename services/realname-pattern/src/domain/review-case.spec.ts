@@ -4,12 +4,14 @@ import {
   canSubmit,
   canTransition,
   CaseStatus,
+  decisionEvents,
   DecisionRequest,
-  isLocked,
+  isEvidenceLocked,
   isSameDecision,
   MAX_NOTE_LENGTH,
   nextRound,
   REVIEW_ERROR,
+  submissionEvents,
   validateDecision,
 } from './review-case';
 
@@ -48,11 +50,13 @@ describe('review case states', () => {
     expect(canSubmit(Draft)).toBe(true);
     expect(canSubmit(Rejected)).toBe(true);
   });
-  it('when a case is pending or approved, then it is locked', () => {
+  it('when a case is pending or approved, then its evidence is locked; when new or rejected, then not', () => {
     expect(canSubmit(Pending)).toBe(false);
-    expect(isLocked(Pending)).toBe(true);
-    expect(isLocked(Approved)).toBe(true);
-    expect(isLocked(Rejected)).toBe(false);
+    expect(isEvidenceLocked(undefined)).toBe(false);
+    expect(isEvidenceLocked(Draft)).toBe(false);
+    expect(isEvidenceLocked(Pending)).toBe(true);
+    expect(isEvidenceLocked(Approved)).toBe(true);
+    expect(isEvidenceLocked(Rejected)).toBe(false);
   });
   it('when a case is submitted, then it opens the next round', () => {
     expect(nextRound(undefined)).toBe(1);
@@ -126,5 +130,28 @@ describe('which cases can be decided', () => {
     expect(isSameDecision(recorded, validateDecision(reject({ reviewerId: 'rv_2' })))).toBe(false);
     expect(isSameDecision(recorded, validateDecision(approve()))).toBe(false);
     expect(isSameDecision(recorded, validateDecision(reject({ reasonCode: 'OTHER' })))).toBe(false);
+  });
+});
+
+describe('review case events', () => {
+  const ids = { caseId: 'c1', subjectId: 's1', partnerId: 'p1' };
+  const at = new Date('2026-01-02T03:04:05Z');
+  const decided = (toStatus: CaseStatus.Approved | CaseStatus.Rejected, reasonCode = '') => ({ toStatus, reviewerId: 'rv_1', round: 2, reasonCode, decidedAt: at });
+
+  it('when a case is submitted, then CaseSubmitted and a lock of that round are published', () => {
+    expect(submissionEvents(ids, 2, at)).toEqual([
+      { type: 'CaseSubmitted', ...ids, round: 2, submittedAt: at },
+      { type: 'EvidenceLockChanged', subjectId: 's1', partnerId: 'p1', locked: true, round: 2, changedAt: at },
+    ]);
+  });
+  it('when a case is approved, then CaseDecided is published and the evidence stays locked', () => {
+    const [decision, lock] = decisionEvents(ids, decided(Approved));
+    expect(decision).toEqual({ type: 'CaseDecided', ...ids, status: Approved, reviewerId: 'rv_1', round: 2, reasonCode: '', decidedAt: at });
+    expect(lock).toEqual({ type: 'EvidenceLockChanged', subjectId: 's1', partnerId: 'p1', locked: true, round: 2, changedAt: at });
+  });
+  it('when a case is rejected, then CaseDecided carries the reason code and the evidence unlocks', () => {
+    const [decision, lock] = decisionEvents(ids, decided(Rejected, 'PHOTO_UNREADABLE'));
+    expect(decision).toMatchObject({ status: Rejected, reasonCode: 'PHOTO_UNREADABLE', round: 2 });
+    expect(lock).toMatchObject({ locked: false, round: 2 });
   });
 });

@@ -14,7 +14,7 @@ export enum CaseStatus {
   Rejected = 3,
 }
 
-/** States from which a (re)submission is accepted. */
+/** States from which a (re)submission is accepted; in every other state the evidence is locked. */
 export const SUBMITTABLE: readonly CaseStatus[] = [CaseStatus.Draft, CaseStatus.Rejected];
 
 /**
@@ -36,8 +36,13 @@ export function canSubmit(status: CaseStatus | undefined): boolean {
   return status === undefined || SUBMITTABLE.includes(status);
 }
 
-/** Evidence (photos, info) is locked while a case is pending or once approved. */
-export function isLocked(status: CaseStatus | undefined): boolean {
+/**
+ * The evidence lock, the one place it is decided: a subject's evidence (photos, identity info) is
+ * locked while a case is pending or once approved; a rejection unlocks it for correction. The
+ * gateway asks for it (GetReviewCase.evidence_locked) and photo-storage applies what
+ * EvidenceLockChanged says; neither derives it.
+ */
+export function isEvidenceLocked(status: CaseStatus | undefined): boolean {
   return status !== undefined && !SUBMITTABLE.includes(status);
 }
 
@@ -186,3 +191,82 @@ export const sealContext = {
   idNumber: (subjectId: string) => `case:${subjectId}:idcard_number`,
   rejectNote: (subjectId: string) => `case:${subjectId}:reject_note`,
 };
+
+/** What happened to a review case, as the domain states it; adapters encode these for kyc.review.v1. */
+export interface CaseSubmittedEvent {
+  type: 'CaseSubmitted';
+  caseId: string;
+  subjectId: string;
+  partnerId: string;
+  round: number;
+  submittedAt: Date;
+}
+
+export interface CaseDecidedEvent {
+  type: 'CaseDecided';
+  caseId: string;
+  subjectId: string;
+  partnerId: string;
+  status: Decision;
+  reviewerId: string;
+  round: number;
+  /** Catalog code of a rejection; empty when approved. Never the reviewer's note. */
+  reasonCode: string;
+  decidedAt: Date;
+}
+
+export interface SubmissionRefusedEvent {
+  type: 'SubmissionRefused';
+  subjectId: string;
+  partnerId: string;
+  reasonCode: string;
+}
+
+/** The subject's evidence lock after a submission or decision (see isEvidenceLocked). */
+export interface EvidenceLockChangedEvent {
+  type: 'EvidenceLockChanged';
+  subjectId: string;
+  partnerId: string;
+  locked: boolean;
+  round: number;
+  changedAt: Date;
+}
+
+export type ReviewEvent = CaseSubmittedEvent | CaseDecidedEvent | SubmissionRefusedEvent | EvidenceLockChangedEvent;
+
+interface CaseIds {
+  caseId: string;
+  subjectId: string;
+  partnerId: string;
+}
+
+/** A submission opening `round`: the case is submitted, and its evidence locks with it. */
+export function submissionEvents(c: CaseIds, round: number, at: Date): [CaseSubmittedEvent, EvidenceLockChangedEvent] {
+  return [
+    { type: 'CaseSubmitted', ...c, round, submittedAt: at },
+    { type: 'EvidenceLockChanged', subjectId: c.subjectId, partnerId: c.partnerId, locked: isEvidenceLocked(CaseStatus.Pending), round, changedAt: at },
+  ];
+}
+
+/** A decision of its round: the case is decided, and its evidence stays locked or unlocks. */
+export function decisionEvents(c: CaseIds, decision: Pick<DecisionRecord, 'toStatus' | 'reviewerId' | 'round' | 'reasonCode' | 'decidedAt'>): [CaseDecidedEvent, EvidenceLockChangedEvent] {
+  return [
+    {
+      type: 'CaseDecided',
+      ...c,
+      status: decision.toStatus,
+      reviewerId: decision.reviewerId,
+      round: decision.round,
+      reasonCode: decision.reasonCode,
+      decidedAt: decision.decidedAt,
+    },
+    {
+      type: 'EvidenceLockChanged',
+      subjectId: c.subjectId,
+      partnerId: c.partnerId,
+      locked: isEvidenceLocked(decision.toStatus),
+      round: decision.round,
+      changedAt: decision.decidedAt,
+    },
+  ];
+}

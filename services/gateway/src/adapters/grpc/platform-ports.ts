@@ -95,6 +95,8 @@ export function grpcReviewCasesPort(clients: Pick<DownstreamClients, 'realnamePa
         name: submitted ? res.name : '',
         idcardNumber: submitted ? res.idcardNumber : '',
         validateStatus: submitted ? res.status : 0,
+        evidenceLocked: res.evidenceLocked,
+        requiredPhotoTypes: res.requiredPhotoTypes,
       };
     },
   };

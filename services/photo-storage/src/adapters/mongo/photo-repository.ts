@@ -5,7 +5,7 @@ import { photo } from '@kyc/contracts';
 import { KycError, Logger } from '@kyc/core';
 import { bytesOf, Counter, DocumentLocks, isDuplicateKeyError, outboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
-import { photoLocked } from '../../domain/photo-rules';
+import { isStaleLockChange, photoLocked } from '../../domain/photo-rules';
 import { BlobStore } from './blob-store';
 
 /**
@@ -15,8 +15,8 @@ import { BlobStore } from './blob-store';
  * - `subject_photos`: one document per subject holding the lock flag, the current photo of each
  *   type (`photos.t0`, `photos.t1`: number, blob id and chunk count, sniffed type, size, dimensions and the
  *   encryption parameters) and the outbox. Because the lock and the photos live in the same
- *   document, "store unless locked" is one conditional update: a CaseSubmitted event applied
- *   first makes every later commit fail, whatever the interleaving.
+ *   document, "store unless locked" is one conditional update: a lock (EvidenceLockChanged from
+ *   realname-pattern) applied first makes every later commit fail, whatever the interleaving.
  * - Blobs (BlobStore: `photo_blobs` manifests, `photo_blob_chunks` 1 MiB chunks keyed by _id; see
  *   there why not GridFS): the AES-256-GCM ciphertext only. Each blob has its own data key,
  *   wrapped by the master key; the wrapped key, IV and tag sit in the photo record. The
@@ -57,6 +57,8 @@ interface SubjectPhotosDoc {
   _id: string;
   partnerId: string;
   locked: boolean;
+  /** Submission round of the last applied lock change (absent before the first). */
+  lockRound?: number;
   photos: Record<string, PhotoRecord | undefined>;
   outbox: unknown[];
   outboxPending: boolean;
@@ -67,6 +69,7 @@ const subjectPhotosSchema = new mongoose.Schema(
     _id: { type: String },
     partnerId: { type: String, default: '' },
     locked: { type: Boolean, default: false },
+    lockRound: { type: Number },
     photos: { type: mongoose.Schema.Types.Mixed, default: {} },
     ...outboxSchemaFields,
   },
@@ -336,13 +339,17 @@ export class PhotoRepository {
   }
 
   /**
-   * Applies a review outcome to the subject's lock, creating the subject's document if it has
-   * none yet (a subject may submit before ever uploading).
+   * Sets the subject's lock as realname-pattern decided it, creating the subject's document if it
+   * has none yet (a subject may submit before ever uploading). A change of an older round than the
+   * one applied is ignored; returns whether it applied.
    */
-  async setLocked(subjectId: string, partnerId: string, locked: boolean): Promise<void> {
-    await this.subjectLocks.run(subjectId, async () => {
+  async setLocked(subjectId: string, partnerId: string, change: { locked: boolean; round: number }): Promise<boolean> {
+    return this.subjectLocks.run(subjectId, async () => {
       await this.ensureSubject(subjectId, partnerId);
-      await this.collection.updateOne({ _id: subjectId }, { $set: { locked, updatedAt: new Date() } });
+      const current = await this.collection.findOne({ _id: subjectId }, { projection: { lockRound: 1 } });
+      if (isStaleLockChange(current?.lockRound ?? undefined, change.round)) return false;
+      await this.collection.updateOne({ _id: subjectId }, { $set: { locked: change.locked, lockRound: change.round, updatedAt: new Date() } });
+      return true;
     });
   }
 

@@ -2,7 +2,8 @@ import { realname, review } from '@kyc/contracts';
 import { invalidArgument, Logger } from '@kyc/core';
 import { ServiceRegistration, unary } from '@kyc/grpc-kit';
 import { CaseDecisions } from '../../application/case-decisions';
-import { DecisionRecord } from '../../domain/review-case';
+import { DecisionRecord, isEvidenceLocked } from '../../domain/review-case';
+import { REQUIRED_PHOTO_TYPES } from '../../methods/manual-review/manual-review-method';
 import { CaseSummaryView, ReviewCaseRepository } from '../mongo/review-case-repository';
 
 const LIST_DEFAULT = 50;
@@ -48,6 +49,8 @@ export function realnamePatternGrpc(deps: { cases: ReviewCaseRepository; decisio
         rejectReason: c.rejectReason,
         rejectReasonCode: c.rejectReasonCode,
         round: c.round,
+        evidenceLocked: c.found && isEvidenceLocked(c.status),
+        requiredPhotoTypes: [...REQUIRED_PHOTO_TYPES],
       };
     }),
 

@@ -1,9 +1,8 @@
 import mongoose from 'mongoose';
-import { review } from '@kyc/contracts';
-import { bytesOf, Counter, DocumentLocks, isDuplicateKeyError, outboxRecord, OutboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
+import { bytesOf, Counter, DocumentLocks, isDuplicateKeyError, OutboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
 import { CaseSummaryView, ReviewCaseStore, ReviewCaseView } from '../../application/ports';
-import { CaseStatus, DecisionRecord, nextRound, SUBMITTABLE, sealContext } from '../../domain/review-case';
+import { CaseStatus, decisionEvents, DecisionRecord, nextRound, ReviewEvent, SUBMITTABLE, sealContext, submissionEvents } from '../../domain/review-case';
 
 /** One document per subject; personal fields are sealed, the ID number also has a blind index. */
 const reviewCaseSchema = new mongoose.Schema(
@@ -37,6 +36,20 @@ const reviewCaseSchema = new mongoose.Schema(
 export type ReviewCaseDoc = mongoose.InferSchemaType<typeof reviewCaseSchema> & { _id: string };
 
 export type { CaseSummaryView, ReviewCaseView };
+
+/** Where a review event came from: envelope fields, not part of the event itself. */
+export interface ReviewEventMeta {
+  correlationId: string;
+  causationId: string;
+  /** A stable id for an event that may be queued again (a decision's); random when absent. */
+  eventId?: string;
+}
+
+/** Turns a domain event into the outbox record that publishes it (src/adapters/kafka/review-events.ts). */
+export type ReviewEventEncoder = (event: ReviewEvent, meta: ReviewEventMeta) => OutboxRecord;
+
+/** The lock change a decision causes gets an id derived from the decision's event id: as stable as it. */
+const lockEventIdOf = (decisionEventId: string) => `${decisionEventId}:evidence-lock`;
 
 /**
  * A document written before rounds existed has no `round`: it is at round 1 if it was ever
@@ -85,7 +98,7 @@ export class ReviewCaseRepository implements ReviewCaseStore {
   constructor(
     conn: mongoose.Connection,
     private readonly cipher: PiiCipher,
-    private readonly reviewTopic: string,
+    private readonly encodeEvent: ReviewEventEncoder,
     /** Shared with every other writer of this collection in the process (see DocumentLocks). */
     readonly locks: DocumentLocks = new DocumentLocks(),
   ) {
@@ -168,8 +181,9 @@ export class ReviewCaseRepository implements ReviewCaseStore {
 
   /**
    * Moves the subject's case to Pending with the submitted identity, opening the next round, in
-   * one single-document update that also records the causing event and queues CaseSubmitted in
-   * the outbox. Returns false when the case is locked or the event was already applied.
+   * one single-document update that also records the causing event and queues CaseSubmitted and
+   * EvidenceLockChanged in the outbox. Returns false when the case is locked or the event was
+   * already applied.
    */
   async submit(input: {
     subjectId: string;
@@ -185,17 +199,10 @@ export class ReviewCaseRepository implements ReviewCaseStore {
       const current = (await this.model.findById(subjectId, { caseId: 1, round: 1, status: 1 }).lean())!;
       const round = nextRound(roundOf(current));
       const now = new Date();
-      const event = outboxRecord({
-        topic: this.reviewTopic,
-        type: 'kyc.review.v1.CaseSubmitted',
-        key: subjectId,
-        payload: Buffer.from(
-          review.CaseSubmitted.encode({ caseId: current.caseId, subjectId, partnerId: input.partnerId, submittedAt: now }).finish(),
-        ),
-        correlationId: input.correlationId,
-        causationId: input.eventId,
-      });
-      const outbox = pushOutbox(event);
+      const meta = { correlationId: input.correlationId, causationId: input.eventId };
+      const outbox = pushOutbox(
+        ...submissionEvents({ caseId: current.caseId, subjectId, partnerId: input.partnerId }, round, now).map((e) => this.encodeEvent(e, meta)),
+      );
       const res = await this.model.collection.updateOne(
         {
           _id: subjectId,
@@ -226,17 +233,12 @@ export class ReviewCaseRepository implements ReviewCaseStore {
 
   /** Records a refused submission in the outbox so the partner can be told. */
   async refuse(input: { subjectId: string; partnerId: string; reasonCode: string; eventId: string; correlationId: string }) {
-    const record: OutboxRecord = outboxRecord({
-      topic: this.reviewTopic,
-      type: 'kyc.review.v1.SubmissionRefused',
-      key: input.subjectId,
-      payload: Buffer.from(
-        review.SubmissionRefused.encode({ subjectId: input.subjectId, partnerId: input.partnerId, reasonCode: input.reasonCode }).finish(),
+    const outbox = pushOutbox(
+      this.encodeEvent(
+        { type: 'SubmissionRefused', subjectId: input.subjectId, partnerId: input.partnerId, reasonCode: input.reasonCode },
+        { correlationId: input.correlationId, causationId: input.eventId },
       ),
-      correlationId: input.correlationId,
-      causationId: input.eventId,
-    });
-    const outbox = pushOutbox(record);
+    );
     await this.ensureCase(input.subjectId, input.partnerId);
     await this.locks.run(input.subjectId, () =>
       this.model.collection.updateOne(
@@ -247,10 +249,11 @@ export class ReviewCaseRepository implements ReviewCaseStore {
   }
 
   /**
-   * Applies a recorded decision to the case: the new status, the rejection reason and CaseDecided
-   * in the outbox, in one single-document update conditioned on the case still being Pending at
-   * the decided round. Idempotent: applying the same decision again changes nothing. The event id
-   * comes from the decision record, so even a double application publishes one event id.
+   * Applies a recorded decision to the case: the new status, the rejection reason, and CaseDecided
+   * and EvidenceLockChanged in the outbox, in one single-document update conditioned on the case
+   * still being Pending at the decided round. Idempotent: applying the same decision again changes
+   * nothing. The event ids come from the decision record, so even a double application publishes
+   * one id per event.
    * `note` is the reviewer's free text; a roll-forward after a crash has none (it is not kept in
    * the audit trail).
    */
@@ -258,28 +261,12 @@ export class ReviewCaseRepository implements ReviewCaseStore {
     return this.locks.run(subjectId, async () => {
       const current = await this.model.findById(subjectId, { caseId: 1, partnerId: 1 }).lean();
       if (!current || current.caseId !== decision.caseId) return false;
-      const event = outboxRecord({
-        eventId: decision.eventId,
-        topic: this.reviewTopic,
-        type: 'kyc.review.v1.CaseDecided',
-        key: subjectId,
-        payload: Buffer.from(
-          review.CaseDecided.encode({
-            caseId: decision.caseId,
-            subjectId,
-            partnerId: current.partnerId,
-            status: decision.toStatus as number as review.ReviewStatus,
-            reviewerId: decision.reviewerId,
-            reason: '',
-            decidedAt: decision.decidedAt,
-            round: decision.round,
-            reasonCode: decision.reasonCode,
-          }).finish(),
-        ),
-        correlationId: decision.correlationId,
-        causationId: decision._id,
-      });
-      const outbox = pushOutbox(event);
+      const [decided, lock] = decisionEvents({ caseId: decision.caseId, subjectId, partnerId: current.partnerId }, decision);
+      const meta = { correlationId: decision.correlationId, causationId: decision._id };
+      const outbox = pushOutbox(
+        this.encodeEvent(decided, { ...meta, eventId: decision.eventId }),
+        this.encodeEvent(lock, { ...meta, eventId: lockEventIdOf(decision.eventId) }),
+      );
       const rejected = decision.toStatus === CaseStatus.Rejected;
       const res = await this.model.collection.updateOne(
         { _id: subjectId, caseId: decision.caseId, status: CaseStatus.Pending, round: roundFilter(decision.round) } as never,

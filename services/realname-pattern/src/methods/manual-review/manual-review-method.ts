@@ -12,11 +12,18 @@ export const reviewRejectedCode = (reasonCode: string) => `${REVIEW_RESULT_PREFI
 /** Seed 002 photo types (t_photo): 0 hand-held ID photo, 1 ID card front. */
 export const REVIEW_PHOTO_TYPE = { handHeld: 0, idCardFront: 1 } as const;
 
+/**
+ * The photos a submission for review needs, the one place this is decided (the gateway asks for
+ * it via GetReviewCase.required_photo_types): the front shows the document, the hand-held photo
+ * ties it to the person.
+ */
+export const REQUIRED_PHOTO_TYPES: readonly number[] = [REVIEW_PHOTO_TYPE.handHeld, REVIEW_PHOTO_TYPE.idCardFront];
+
 /** photo-storage's reference of a subject's photo of one type (as identity-lookup and the gateway keep it). */
 export const photoRef = (subjectId: string, photoType: number) => `${subjectId}:${photoType}`;
 
 /** The evidence a review round is decided on: the required photos (the name and ID number are the claim). */
-export const reviewEvidence = (subjectId: string) => [photoRef(subjectId, REVIEW_PHOTO_TYPE.handHeld), photoRef(subjectId, REVIEW_PHOTO_TYPE.idCardFront)];
+export const reviewEvidence = (subjectId: string) => REQUIRED_PHOTO_TYPES.map((t) => photoRef(subjectId, t));
 
 export interface ManualReviewDeps {
   identities: IdentityRegistry;

@@ -46,6 +46,13 @@ export interface GetReviewCaseResponse {
   rejectReasonCode: string;
   /** Submission round of the current state (0 before the first submission). */
   round: number;
+  /**
+   * Whether the subject's evidence (photos, identity info) may not change now (a case pending or
+   * approved). Also false when found is false.
+   */
+  evidenceLocked: boolean;
+  /** Photo types (seed 002 t_photo) a submission needs, whatever the case's state. */
+  requiredPhotoTypes: number[];
 }
 
 export interface CaseSummary {
@@ -205,6 +212,8 @@ function createBaseGetReviewCaseResponse(): GetReviewCaseResponse {
     caseId: "",
     rejectReasonCode: "",
     round: 0,
+    evidenceLocked: false,
+    requiredPhotoTypes: [],
   };
 }
 
@@ -236,6 +245,16 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
     }
     if (message.round !== 0) {
       writer.uint32(72).int32(message.round);
+    }
+    if (message.evidenceLocked !== false) {
+      writer.uint32(80).bool(message.evidenceLocked);
+    }
+    if (message.requiredPhotoTypes.length !== 0) {
+      writer.uint32(90).fork();
+      for (const v of message.requiredPhotoTypes) {
+        writer.int32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -325,6 +344,32 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
             message.round = reader.int32();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.evidenceLocked = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag === 88) {
+              message.requiredPhotoTypes.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 90) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.requiredPhotoTypes.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -368,6 +413,16 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
         ? globalThis.String(object.reject_reason_code)
         : "",
       round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+      evidenceLocked: isSet(object.evidenceLocked)
+        ? globalThis.Boolean(object.evidenceLocked)
+        : isSet(object.evidence_locked)
+        ? globalThis.Boolean(object.evidence_locked)
+        : false,
+      requiredPhotoTypes: globalThis.Array.isArray(object?.requiredPhotoTypes)
+        ? object.requiredPhotoTypes.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.required_photo_types)
+        ? object.required_photo_types.map((e: any) => globalThis.Number(e))
+        : [],
     };
   },
 
@@ -400,6 +455,12 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
     if (message.round !== 0) {
       obj.round = Math.round(message.round);
     }
+    if (message.evidenceLocked !== false) {
+      obj.evidenceLocked = message.evidenceLocked;
+    }
+    if (message.requiredPhotoTypes?.length) {
+      obj.requiredPhotoTypes = message.requiredPhotoTypes.map((e) => Math.round(e));
+    }
     return obj;
   },
 
@@ -417,6 +478,8 @@ export const GetReviewCaseResponse: MessageFns<GetReviewCaseResponse> = {
     message.caseId = object.caseId ?? "";
     message.rejectReasonCode = object.rejectReasonCode ?? "";
     message.round = object.round ?? 0;
+    message.evidenceLocked = object.evidenceLocked ?? false;
+    message.requiredPhotoTypes = object.requiredPhotoTypes?.map((e) => e) || [];
     return message;
   },
 };

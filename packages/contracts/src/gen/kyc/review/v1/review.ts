@@ -98,6 +98,24 @@ export interface CaseDecided {
   reasonCode: string;
 }
 
+/**
+ * Whether the subject's evidence (photos, identity info) may change, as realname-pattern decides
+ * it: locked while a case is pending or once approved, unlocked by a rejection. Published in the
+ * same update as the CaseSubmitted or CaseDecided that changed it; holders of evidence apply it as
+ * is instead of deriving the rule from those events.
+ */
+export interface EvidenceLockChanged {
+  subjectId: string;
+  partnerId: string;
+  locked: boolean;
+  /**
+   * The submission round the change belongs to: a consumer may ignore a change of an older round
+   * than one it has applied.
+   */
+  round: number;
+  changedAt: Date | undefined;
+}
+
 function createBaseCaseSubmitted(): CaseSubmitted {
   return { caseId: "", subjectId: "", partnerId: "", submittedAt: undefined };
 }
@@ -571,6 +589,151 @@ export const CaseDecided: MessageFns<CaseDecided> = {
     message.decidedAt = object.decidedAt ?? undefined;
     message.round = object.round ?? 0;
     message.reasonCode = object.reasonCode ?? "";
+    return message;
+  },
+};
+
+function createBaseEvidenceLockChanged(): EvidenceLockChanged {
+  return { subjectId: "", partnerId: "", locked: false, round: 0, changedAt: undefined };
+}
+
+export const EvidenceLockChanged: MessageFns<EvidenceLockChanged> = {
+  encode(message: EvidenceLockChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.locked !== false) {
+      writer.uint32(24).bool(message.locked);
+    }
+    if (message.round !== 0) {
+      writer.uint32(32).int32(message.round);
+    }
+    if (message.changedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.changedAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EvidenceLockChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEvidenceLockChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.locked = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.round = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.changedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EvidenceLockChanged {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      locked: isSet(object.locked) ? globalThis.Boolean(object.locked) : false,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+      changedAt: isSet(object.changedAt)
+        ? fromJsonTimestamp(object.changedAt)
+        : isSet(object.changed_at)
+        ? fromJsonTimestamp(object.changed_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: EvidenceLockChanged): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.locked !== false) {
+      obj.locked = message.locked;
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
+    if (message.changedAt !== undefined) {
+      obj.changedAt = message.changedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EvidenceLockChanged>, I>>(base?: I): EvidenceLockChanged {
+    return EvidenceLockChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EvidenceLockChanged>, I>>(object: I): EvidenceLockChanged {
+    const message = createBaseEvidenceLockChanged();
+    message.subjectId = object.subjectId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.locked = object.locked ?? false;
+    message.round = object.round ?? 0;
+    message.changedAt = object.changedAt ?? undefined;
     return message;
   },
 };
