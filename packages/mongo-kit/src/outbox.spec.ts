@@ -55,4 +55,26 @@ describe('OutboxRelay', () => {
       'update {"_id":"doc-1","outbox":{"$size":0}}',
     ]);
   });
+
+  it('when several documents are pending, then their publishes overlap while each document keeps its own order', async () => {
+    const rec = (key: string, type: string) => outboxRecord({ topic: 't', type, key, payload: Buffer.alloc(0), correlationId: '', causationId: '' });
+    const docs = ['a', 'b', 'c'].map((k) => ({ _id: k, outbox: [rec(k, '1'), rec(k, '2')] }));
+    const collection = {
+      find: () => ({ limit: () => ({ toArray: async () => docs }) }),
+      updateOne: async () => ({ modifiedCount: 1 }),
+    };
+    const order: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const publish = async (r: { key: string; type: string }) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      inFlight--;
+      order.push(`${r.key}${r.type}`);
+    };
+    const relay = new OutboxRelay(collection as never, publish, createLogger('t', 'silent'), { concurrency: 3 });
+    expect(await relay.drain()).toBe(6);
+    expect(maxInFlight).toBe(3);
+    for (const k of ['a', 'b', 'c']) expect(order.indexOf(`${k}1`)).toBeLessThan(order.indexOf(`${k}2`));
+  });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
+import pLimit from 'p-limit';
 import { Logger } from '@kyc/core';
 import { bytesOf } from './bytes';
 import { DocumentLocks } from './document-locks';
@@ -45,6 +46,8 @@ export class OutboxRelay {
 
   private readonly intervalMs: number;
   private readonly locks?: DocumentLocks;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
 
   /**
    * `locks`: the service's per-document lock table, when its writers use one (needed on FerretDB
@@ -55,47 +58,56 @@ export class OutboxRelay {
     private readonly collection: mongoose.mongo.Collection<mongoose.mongo.Document>,
     private readonly publish: OutboxPublisher,
     private readonly logger: Logger,
-    opts: { intervalMs?: number; locks?: DocumentLocks } = {},
+    opts: { intervalMs?: number; locks?: DocumentLocks; batchSize?: number; concurrency?: number } = {},
   ) {
     this.intervalMs = opts.intervalMs ?? 200;
     this.locks = opts.locks;
+    this.batchSize = opts.batchSize ?? 100;
+    this.concurrency = opts.concurrency ?? 8;
   }
 
   start(): void {
     const tick = () => {
       if (this.stopped) return;
+      let busy = false;
       this.running = this.drain()
-        .then(() => undefined)
+        .then((published) => void (busy = published > 0))
         .catch((err: Error) => this.logger.warn({ err: err.message }, 'outbox relay pass failed; will retry'))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
+          // A pass that found work looks again at once: a backlog drains without waiting a tick per batch.
+          if (!this.stopped) this.timer = setTimeout(tick, busy ? 0 : this.intervalMs);
         });
     };
     tick();
   }
 
-  /** Publishes every pending record once; returns how many were published. */
+  /**
+   * Publishes every pending record once; returns how many were published. Documents are relayed
+   * a few at a time: each one's records stay in order (its events share a key), while the
+   * round trips of different documents (a publish with acks=all, the removals) overlap instead
+   * of adding up, which is what bounds the relay's rate under load.
+   */
   async drain(): Promise<number> {
-    let published = 0;
-    const docs = await this.collection.find({ outboxPending: true }).limit(100).toArray();
-    for (const doc of docs) {
-      const records = (doc.outbox ?? []) as OutboxRecord[];
+    const docs = await this.collection.find({ outboxPending: true }).limit(this.batchSize).toArray();
+    const limit = pLimit(this.concurrency);
+    const counts = await Promise.all(docs.map((doc) => limit(() => this.relayDocument(doc))));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  private async relayDocument(doc: mongoose.mongo.Document): Promise<number> {
+    const records = (doc.outbox ?? []) as OutboxRecord[];
+    for (const r of records) await this.publish({ ...r, payload: bytesOf(r.payload) });
+    // Records are appended at the tail, so the published ones are at the head: pop each one
+    // only while it is still the head. ($pull by a sub-field does not work on FerretDB v1,
+    // which compares whole elements.)
+    const removePublished = async () => {
       for (const r of records) {
-        await this.publish({ ...r, payload: bytesOf(r.payload) });
-        published++;
+        await this.collection.updateOne({ _id: doc._id, 'outbox.0.eventId': r.eventId }, { $pop: { outbox: -1 } });
       }
-      // Records are appended at the tail, so the published ones are at the head: pop each one
-      // only while it is still the head. ($pull by a sub-field does not work on FerretDB v1,
-      // which compares whole elements.)
-      const removePublished = async () => {
-        for (const r of records) {
-          await this.collection.updateOne({ _id: doc._id, 'outbox.0.eventId': r.eventId }, { $pop: { outbox: -1 } });
-        }
-        await this.collection.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
-      };
-      await (this.locks ? this.locks.run(String(doc._id), removePublished) : removePublished());
-    }
-    return published;
+      await this.collection.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
+    };
+    await (this.locks ? this.locks.run(String(doc._id), removePublished) : removePublished());
+    return records.length;
   }
 
   async stop(): Promise<void> {
@@ -104,3 +116,4 @@ export class OutboxRelay {
     await this.running;
   }
 }
+
