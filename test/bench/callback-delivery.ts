@@ -21,7 +21,7 @@
  *    such phase the dead partner is deactivated, so its pending retries park instead of spilling
  *    into the next phase.
  *
- * Settings: BENCH_CALLBACKS (300), BENCH_PARTNERS (4), BENCH_START_CONCURRENCY (16),
+ * Settings: BENCH_CALLBACKS (100), BENCH_PARTNERS (4), BENCH_START_CONCURRENCY (16),
  * BENCH_CALLBACK_TIMEOUT_MS (2000, passed to the notifier as CALLBACK_TIMEOUT_MS so hangs resolve
  * quickly), BENCH_PHASE_DEADLINE_MS (180000).
  *
@@ -43,7 +43,7 @@ import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { CallbackAnswer, CallbackReceiver, MEMBER_OK, ReceivedCallback, WEBHOOK_OK } from '../support/callback-receiver';
 import { idNumber } from '../support/identities';
 
-const TOTAL = Number(process.env.BENCH_CALLBACKS ?? 300);
+const TOTAL = Number(process.env.BENCH_CALLBACKS ?? 100);
 const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 4);
 const START_CONCURRENCY = Number(process.env.BENCH_START_CONCURRENCY ?? 16);
 const CALLBACK_TIMEOUT_MS = Number(process.env.BENCH_CALLBACK_TIMEOUT_MS ?? 2_000);
