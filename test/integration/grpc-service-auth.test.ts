@@ -9,7 +9,7 @@ import { ChannelCredentials, ChannelOptions, credentials, Metadata, ServiceError
 import { photo, realname } from '@kyc/contracts';
 import { GRPC_SERVICE_NAMES, Platform } from '@kyc/dev-platform';
 import { checkGrpcHealth, createCertificateAuthority, ERROR_CODE_KEY } from '@kyc/grpc-kit';
-import { bootPlatform, partnerWithUser } from '../support/fixtures';
+import { bootPlatform, eventually, partnerWithUser } from '../support/fixtures';
 import { idNumber } from '../support/identities';
 import { EVIDENCE_PHOTOS, makeCasePending, newReviewer } from '../support/review';
 
@@ -75,11 +75,16 @@ describe('gRPC between services', () => {
     expect(downloaded.error?.code).toBe(status.PERMISSION_DENIED);
     expect(codeOf(downloaded.error)).toBe('KYC.GRPC.CALLER_NOT_ALLOWED');
 
-    const refusals = fs
-      .readFileSync(platform.services['photo-storage'].logFile, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('grpc call refused'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The service logs after answering; its log reaches the file a moment later.
+    const refusalsLogged = () =>
+      fs
+        .readFileSync(platform.services['photo-storage'].logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('grpc call refused'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const refusals = await eventually(async () =>
+      refusalsLogged().some((r) => r.method === '/kyc.photo.v1.PhotoStorageService/DownloadPhoto') ? refusalsLogged() : undefined,
+    );
     expect(refusals).toContainEqual(
       expect.objectContaining({ caller: 'notifier', method: '/kyc.photo.v1.PhotoStorageService/DownloadPhoto', code: 'KYC.GRPC.CALLER_NOT_ALLOWED' }),
     );

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
@@ -12,17 +13,48 @@ export const defaultLog: Log = (line) => {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A TCP port that is free on 127.0.0.1 right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A TCP port that is free right now, for a server started a moment later by another process.
+ *
+ * Not port 0's pick: the OS hands those out from its ephemeral range, the same range every
+ * outgoing connection (Kafka, MongoDB, gRPC clients) takes its local port from, so between
+ * releasing such a port and the service binding it, a client socket can take it and the service
+ * fails with EADDRINUSE. Ports are drawn below that range instead, never twice per process.
+ */
+export async function freePort(): Promise<number> {
+  const [low, high] = listenPortRange();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + randomInt(high - low + 1);
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free TCP port in ${low}-${high} after 100 tries`);
+}
+
+const handedOut = new Set<number>();
+
+/** Ports 20000 up to just below the OS's ephemeral range (Linux reports it; elsewhere it starts higher). */
+function listenPortRange(): [number, number] {
+  let ephemeralLow = 32768;
+  try {
+    ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeralLow;
+  } catch {
+    // not Linux: macOS and Windows start their ephemeral ranges at 49152
+  }
+  const low = ephemeralLow > 21000 ? 20000 : 10000;
+  return [low, Math.max(low + 1000, Math.min(ephemeralLow - 1, 32767))];
+}
+
+/** Binding the wildcard address fails if any local address already listens on the port. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('could not allocate a free port'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
 
