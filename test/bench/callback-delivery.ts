@@ -15,11 +15,12 @@
  *    Also printed: the p50 of each leg (started -> completed -> on Kafka (the record's timestamp)
  *    -> owed by the notifier (its callback document's createdAt) -> received), and the notifier's
  *    own part (owed -> received) in full, since the legs before it are not the notifier's doing.
- * 2. Isolation: the same load again while one extra partner, given as many verifications as each
- *    healthy one, has a dead endpoint (BENCH_DEAD_MODES, default `hang,refuse`; `500` too on
- *    request). Prints the healthy partners' figures with and without it and the ratios. After each
- *    such phase the dead partner is deactivated, so its pending retries park instead of spilling
- *    into the next phase.
+ * 2. Isolation: a fifth partner gets as many verifications as each measured one; it is healthy in
+ *    the baseline and has a dead endpoint in the other phases (BENCH_DEAD_MODES, default
+ *    `hang,refuse`; `500` too on request), so every phase carries the same load. Prints the four
+ *    measured partners' figures in each phase and the ratios to the baseline. Every phase runs on
+ *    a platform of its own (fresh databases and topics), so phases differ only in the fifth
+ *    partner's endpoint.
  *
  * Settings: BENCH_CALLBACKS (100), BENCH_PARTNERS (4), BENCH_START_CONCURRENCY (16),
  * BENCH_CALLBACK_TIMEOUT_MS (2000, passed to the notifier as CALLBACK_TIMEOUT_MS so hangs resolve
@@ -132,13 +133,12 @@ async function refusingUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/callbacks`;
 }
 
-async function main(): Promise<void> {
-  const given = process.env.KYC_TEST_KAFKA_BROKERS && process.env.KYC_TEST_MONGO_URL;
-  if (!given) log('starting dev services (Kafka, MongoDB-wire server) ...');
-  const infra: { kafkaBrokers: string; mongoUrl: string; stop(): Promise<unknown> } = given
-    ? { kafkaBrokers: process.env.KYC_TEST_KAFKA_BROKERS!, mongoUrl: process.env.KYC_TEST_MONGO_URL!, stop: async () => undefined }
-    : await startDevServices({ log: (l) => process.stderr.write(`[dev-services] ${l}\n`) });
-
+/**
+ * One phase on a platform of its own (fresh databases and topics, same Kafka and MongoDB-wire
+ * server), so phases compare like with like: what the previous phase left behind (thousands of
+ * documents, a drained backlog) cannot slow the next one.
+ */
+async function measurePhase(infra: { kafkaBrokers: string; mongoUrl: string }, label: string, dead?: DeadMode): Promise<PhaseResult> {
   const platformEnv = { CALLBACK_TIMEOUT_MS: String(CALLBACK_TIMEOUT_MS) };
   const platform: Platform = await startPlatform({
     kafkaBrokers: infra.kafkaBrokers,
@@ -280,19 +280,25 @@ async function main(): Promise<void> {
         const format: Format = i % 2 === 0 ? 'member' : 'webhooks';
         healthy.push(await partnerWithEndpoint(format, format === 'member' ? MEMBER_OK : WEBHOOK_OK, `bench-healthy-${i}`));
       }
+      // A fifth partner with the same share in every phase: healthy in the baseline, dead in the
+      // others. Only the four others are measured, so every phase carries the same load upstream.
+      let fifth: BenchPartner | undefined;
       let deadPartner: BenchPartner | undefined;
-      if (dead === 'refuse') {
+      if (!dead) {
+        fifth = await partnerWithEndpoint('webhooks', WEBHOOK_OK, 'bench-fifth');
+      } else if (dead === 'refuse') {
         deadPartner = { partnerId: `bench-dead-${randomUUID().slice(0, 8)}`, format: 'webhooks', callbackUrl: await refusingUrl(), version: 0, firstReceivedAt: new Map(), requests: 0 };
         await publishSettings(deadPartner);
       } else if (dead) {
         deadPartner = await partnerWithEndpoint('webhooks', dead === 'hang' ? 'hang' : { status: 500, body: 'down' }, 'bench-dead');
       }
+      fifth ??= deadPartner!;
 
       // Interleaved, so the dead partner's callbacks are owed at the same time as the others'.
-      const everyone = deadPartner ? [...healthy, deadPartner] : healthy;
+      const everyone = [...healthy, fifth];
       const jobs: Job[] = [];
       for (let n = 0; n < perPartner; n++) for (const p of everyone) jobs.push({ partner: p, reference: `bench-${p.partnerId}-${n}` });
-      const healthyJobs = jobs.filter((j) => j.partner !== deadPartner);
+      const healthyJobs = jobs.filter((j) => j.partner !== fifth);
 
       const retriesBefore = startRetries;
       const t0 = Date.now();
@@ -392,19 +398,6 @@ async function main(): Promise<void> {
       return result;
     };
 
-    const perPartner = Math.max(1, Math.round(TOTAL / PARTNERS));
-    log(
-      `callback delivery: ${perPartner * PARTNERS} verifications over ${PARTNERS} healthy partners (${perPartner} each; ` +
-        `member-notify answering 200 {"code":"0000"} and Standard Webhooks answering 204, alternately), ` +
-        `StartVerification ${START_CONCURRENCY} at a time, sandbox authority-check (seq 123: match)`,
-    );
-    log(
-      `notifier: CALLBACK_TIMEOUT_MS=${CALLBACK_TIMEOUT_MS} (set for this bench so hanging attempts resolve quickly); ` +
-        `other CALLBACK_* settings at their defaults (4 in flight per partner, 64 in all, retry ladder from 10 s)`,
-    );
-    log('latency: VerificationCompleted envelope occurred_at (kyc.verification.v1) -> first request at the partner endpoint (this process clock, same machine)');
-    log('');
-
     const warm = await partnerWithEndpoint('webhooks', WEBHOOK_OK, 'bench-warmup');
     const warmJob: Job = { partner: warm, reference: 'bench-warmup' };
     await startOne(warmJob);
@@ -412,15 +405,47 @@ async function main(): Promise<void> {
     while (!(warmJob.verificationId && warm.firstReceivedAt.has(warmJob.verificationId)) && Date.now() < warmUntil) await sleep(50);
     if (warmJob.startError) throw new Error(`warm-up verification did not start: ${warmJob.startError}`);
 
+    return await runPhase(label, dead);
+  } finally {
+    verifications.close();
+    await completions.disconnect().catch(() => undefined);
+    await Promise.all(receivers.map((r) => r.close()));
+    await bus.disconnect().catch(() => undefined);
+    await mongo.close().catch(() => undefined);
+    await platform.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const given = process.env.KYC_TEST_KAFKA_BROKERS && process.env.KYC_TEST_MONGO_URL;
+  if (!given) log('starting dev services (Kafka, MongoDB-wire server) ...');
+  const infra: { kafkaBrokers: string; mongoUrl: string; stop(): Promise<unknown> } = given
+    ? { kafkaBrokers: process.env.KYC_TEST_KAFKA_BROKERS!, mongoUrl: process.env.KYC_TEST_MONGO_URL!, stop: async () => undefined }
+    : await startDevServices({ log: (l) => process.stderr.write(`[dev-services] ${l}\n`) });
+
+  const perPartner = Math.max(1, Math.round(TOTAL / PARTNERS));
+  log(
+    `callback delivery: ${perPartner * PARTNERS} verifications over ${PARTNERS} healthy partners (${perPartner} each; ` +
+      `member-notify answering 200 {"code":"0000"} and Standard Webhooks answering 204, alternately), ` +
+      `StartVerification ${START_CONCURRENCY} at a time, sandbox authority-check (seq 123: match)`,
+  );
+  log(
+    `notifier: CALLBACK_TIMEOUT_MS=${CALLBACK_TIMEOUT_MS} (set for this bench so hanging attempts resolve quickly); ` +
+      `other CALLBACK_* settings at their defaults (4 in flight per partner, 64 in all, retry ladder from 10 s)`,
+  );
+  log('latency: VerificationCompleted envelope occurred_at (kyc.verification.v1) -> first request at the partner endpoint (this process clock, same machine)');
+  log('');
+
+  try {
     const results: PhaseResult[] = [];
-    results.push(await runPhase('healthy partners only'));
-    for (const mode of DEAD_MODES) results.push(await runPhase(`+ one dead partner that ${DEAD_LABEL[mode]}`, mode));
+    results.push(await measurePhase(infra, 'all five partners healthy'));
+    for (const mode of DEAD_MODES) results.push(await measurePhase(infra, `the fifth partner ${DEAD_LABEL[mode]}`, mode));
 
     const [base] = results;
     const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
     const rateOf = (r: PhaseResult) => r.delivered / r.seconds;
     log('');
-    log('1. throughput and latency (healthy partners only)');
+    log('1. throughput and latency (four partners measured, all five healthy)');
     log(`   delivered ${base.delivered}/${base.healthyJobs} callbacks in ${base.seconds.toFixed(1)} s (first start to last callback): ${rateOf(base).toFixed(1)} callbacks/s`);
     log(
       `   completed -> received: p50 ${ms(percentile(base.latenciesMs, 50))}, p90 ${ms(percentile(base.latenciesMs, 90))}, ` +
@@ -436,7 +461,7 @@ async function main(): Promise<void> {
     );
     if (results.length > 1) {
       log('');
-      log(`2. isolation: healthy partners' figures; the dead partner got ${perPartner} verifications too`);
+      log(`2. isolation: the four healthy partners' figures while the fifth (${perPartner} verifications too) is healthy or dead`);
       log("   (owed -> received is the notifier's own part: the isolation it is responsible for)");
       const pad = (s: string, n: number) => s.padEnd(n);
       const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : 'n/a');
@@ -451,19 +476,13 @@ async function main(): Promise<void> {
         );
         if (r !== base)
           log(
-            `   ${pad('  ratio to healthy partners only', 60)}${pad(ratio(rateOf(r), rateOf(base)), 13)}` +
+            `   ${pad('  ratio to all five healthy', 60)}${pad(ratio(rateOf(r), rateOf(base)), 13)}` +
               `${pad(ratio(percentile(r.latenciesMs, 50), percentile(base.latenciesMs, 50)), 10)}${pad(ratio(percentile(r.latenciesMs, 99), percentile(base.latenciesMs, 99)), 14)}` +
               `${pad(ratio(percentile(r.notifierMs, 50), percentile(base.notifierMs, 50)), 10)}${ratio(percentile(r.notifierMs, 99), percentile(base.notifierMs, 99))}`,
           );
       }
     }
   } finally {
-    verifications.close();
-    await completions.disconnect().catch(() => undefined);
-    await Promise.all(receivers.map((r) => r.close()));
-    await bus.disconnect().catch(() => undefined);
-    await mongo.close().catch(() => undefined);
-    await platform.stop();
     await infra.stop();
   }
 }
