@@ -6,6 +6,8 @@ module.exports = {
   ...preset,
   rootDir: __dirname,
   testMatch: ['<rootDir>/integration/**/*.test.ts'],
+  // ali-oss ships .ts sources beside its .js: resolve .js first so its compiled code runs.
+  moduleFileExtensions: ['js', 'ts', 'json'],
   globalSetup: '<rootDir>/support/global-setup.ts',
   globalTeardown: '<rootDir>/support/global-teardown.ts',
   testTimeout: 120_000,

@@ -227,9 +227,17 @@ parts = re.split(r"^export const (\w+) =", frag_src, flags=re.M)
 for name, body in zip(parts[1::2], parts[2::2]):
     fragments[name] = keys(body)
 
+# providerConfig('PREFIX', { …, credentials: { key: 'SUFFIX' } }) (@kyc/provider-kit): the common
+# suffixes are read from its source, the credentials (sensitive) from the call.
+kit_src = open(os.path.join(repo, "packages/provider-kit/src/provider-config.ts")).read()
+PROVIDER_SUFFIXES = re.findall(r"env:\s*`\$\{prefix\}_([A-Z][A-Z0-9_]*)`", kit_src)
+
 def declared(service):
     src = open(os.path.join(repo, "services", service, "src", "config.ts")).read()
     env = keys(src)
+    for m in re.finditer(r"providerConfig\(\s*'([A-Z][A-Z0-9_]*)'[^)]*?credentials:\s*\{([^}]*)\}", src, re.S):
+        env.update({f"{m.group(1)}_{s}": ("", False) for s in PROVIDER_SUFFIXES})
+        env.update({f"{m.group(1)}_{s}": ("", True) for s in re.findall(r":\s*'([A-Z][A-Z0-9_]*)'", m.group(2))})
     for name, fk in fragments.items():
         if name != "grpcTargetConfig" and re.search(rf"\b{name}\(", src):
             env.update(fk)

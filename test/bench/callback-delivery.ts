@@ -257,6 +257,7 @@ async function measurePhase(infra: { kafkaBrokers: string; mongoUrl: string }, l
               callbackUrl: '',
               idempotencyKey: '',
               correlationId: '',
+              methodInput: {},
             },
             new Metadata(),
             { deadline: Date.now() + 15_000 },

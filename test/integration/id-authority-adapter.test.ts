@@ -8,7 +8,7 @@ import { Metadata, ServiceError } from '@grpc/grpc-js';
 import { verification } from '@kyc/contracts';
 import { Platform, startPlatform } from '@kyc/dev-platform';
 import { eventually, infra, uniqueNamespace } from '../support/fixtures';
-import { IdAuthorityStub, startIdAuthorityStub } from '../support/id-authority-stub';
+import { IdAuthorityStub, startIdAuthorityStub } from '@kyc/provider-stubs';
 import { idNumber } from '../support/identities';
 
 const { VerificationState: S } = verification;
@@ -81,12 +81,13 @@ async function startCheck(id: string, mobile = '') {
     callbackUrl: '',
     idempotencyKey: '',
     correlationId: '',
+    methodInput: {},
   });
   return res.verification!.verificationId;
 }
 
 const getV = async (verificationId: string) =>
-  (await call<verification.GetVerificationRequest, verification.GetVerificationResponse>(client.getVerification, { verificationId, includeClaim: false }))
+  (await call<verification.GetVerificationRequest, verification.GetVerificationResponse>(client.getVerification, { verificationId, includeClaim: false, ticket: '' }))
     .verification!;
 const finalState = (verificationId: string, timeoutMs = 40_000) =>
   eventually(async () => {

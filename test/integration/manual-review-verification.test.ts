@@ -56,6 +56,7 @@ const subjectState = (subjectId: string) =>
     subjectId,
     method: '',
     includeClaim: true,
+    checkNow: false,
   });
 
 type VerificationEvent =

@@ -49,7 +49,7 @@ interface StandInVerifications {
 async function realVerificationServiceAvailable(): Promise<boolean> {
   const client = new verification.VerificationServiceClient(...asGateway('realname-pattern'));
   try {
-    await call((cb) => client.getVerification({ verificationId: randomUUID(), includeClaim: false }, new Metadata(), deadline(), cb));
+    await call((cb) => client.getVerification({ verificationId: randomUUID(), includeClaim: false, ticket: '' }, new Metadata(), deadline(), cb));
     return true;
   } catch (err) {
     return (err as ServiceError).code !== 12; // UNIMPLEMENTED
@@ -171,7 +171,7 @@ async function finishedVerification(partnerId: string, opts: { seq?: number; par
     try {
       const res = await call<verification.StartVerificationResponse>((cb) =>
         client.startVerification(
-          { subjectId, partnerId, method: 'authority-check', claim, evidenceIds: [], partnerReference, callbackUrl: opts.callbackUrl ?? '', idempotencyKey: '', correlationId: '' },
+          { subjectId, partnerId, method: 'authority-check', claim, evidenceIds: [], partnerReference, callbackUrl: opts.callbackUrl ?? '', idempotencyKey: '', correlationId: '', methodInput: {} },
           new Metadata(),
           deadline(),
           cb,

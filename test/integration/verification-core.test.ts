@@ -64,10 +64,11 @@ const start = (req: Partial<verification.StartVerificationRequest>) =>
     callbackUrl: '',
     idempotencyKey: '',
     correlationId: '',
+    methodInput: {},
     ...req,
   });
 const get = (verificationId: string, includeClaim = false) =>
-  call<verification.GetVerificationRequest, verification.GetVerificationResponse>(client.getVerification, { verificationId, includeClaim });
+  call<verification.GetVerificationRequest, verification.GetVerificationResponse>(client.getVerification, { verificationId, includeClaim, ticket: '' });
 const finalState = (verificationId: string, timeoutMs = 30_000) =>
   eventually(async () => {
     const v = (await get(verificationId)).verification!;
@@ -139,6 +140,7 @@ describe('verification core over gRPC', () => {
       subjectId,
       method: '',
       includeClaim: false,
+      checkNow: false,
     });
     expect(state.found).toBe(false);
   });
@@ -159,6 +161,7 @@ describe('verification core over gRPC', () => {
       subjectId,
       method: 'authority-check',
       includeClaim: true,
+      checkNow: false,
     });
     expect(state.found).toBe(true);
     expect(state.latest).toMatchObject({ verificationId: second.verification!.verificationId, state: S.VERIFICATION_STATE_SUCCEEDED });

@@ -3,7 +3,7 @@
  * it: realname-pattern records what a verification proved, the gateway looks identities up for
  * partners (seed 004) and validates numbers. Kept per partner, encrypted at rest.
  */
-import { Metadata, ServiceError, status } from '@grpc/grpc-js';
+import { ServiceError, status } from '@grpc/grpc-js';
 import { identity } from '@kyc/contracts';
 import { Platform } from '@kyc/dev-platform';
 import { createLogger } from '@kyc/core';
@@ -13,6 +13,7 @@ import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { VerifiedIdentityRepository } from '../../services/identity-lookup/src/adapters/mongo/verified-identity-repository';
 import { bootPlatform, infra, withMongo } from '../support/fixtures';
 import { idNumber } from '../support/identities';
+import { clientAs } from '../support/unary-calls';
 
 let platform: Platform;
 const clients: identity.IdentityLookupServiceClient[] = [];
@@ -25,22 +26,10 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-type Rpc<Req, Res> = (req: Req, md: Metadata, opts: { deadline: number }, cb: (err: ServiceError | null, res: Res) => void) => unknown;
-
 /** identity-lookup as seen by one platform service (its certificate). */
 function as(caller: 'realname-pattern' | 'gateway') {
-  const client = new identity.IdentityLookupServiceClient(
-    platform.grpcTargets['identity-lookup'],
-    platform.pki.credentialsFor(caller, 'identity-lookup'),
-    platform.pki.channelOptions('identity-lookup'),
-  );
+  const { client, call } = clientAs(platform, identity.IdentityLookupServiceClient, 'identity-lookup', caller);
   clients.push(client);
-  const call =
-    <Req, Res>(rpc: Rpc<Req, Res>) =>
-    (req: Req) =>
-      new Promise<Res>((resolve, reject) =>
-        rpc.call(client, req, new Metadata(), { deadline: Date.now() + 10_000 }, (err, res) => (err ? reject(err) : resolve(res))),
-      );
   return {
     record: call<identity.RecordVerifiedIdentityRequest, identity.RecordVerifiedIdentityResponse>(client.recordVerifiedIdentity),
     find: call<identity.FindVerifiedIdentityRequest, identity.FindVerifiedIdentityResponse>(client.findVerifiedIdentity),

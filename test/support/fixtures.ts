@@ -12,9 +12,9 @@ export function infra() {
 
 export const uniqueNamespace = (label: string) => `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}_${label}`;
 
-/** A platform of five real service processes with its own databases and topics. */
-export async function bootPlatform(label: string): Promise<Platform> {
-  return startPlatform({ ...infra(), namespace: uniqueNamespace(label) });
+/** A platform of five real service processes with its own databases and topics (and extra environment for every service). */
+export async function bootPlatform(label: string, env?: Record<string, string>): Promise<Platform> {
+  return startPlatform({ ...infra(), namespace: uniqueNamespace(label), env });
 }
 
 export interface PartnerUser {

@@ -8,3 +8,4 @@ export * as photo from './gen/kyc/photo/v1/photo';
 export * as verification from './gen/kyc/verification/v1/verification';
 export * as partner from './gen/kyc/partner/v1/partner';
 export * as notifier from './gen/kyc/notifier/v1/notifier';
+export * as roster from './gen/kyc/roster/v1/roster';

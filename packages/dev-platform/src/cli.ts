@@ -12,7 +12,8 @@ import { freePort } from '@kyc/dev-services';
 import { generateKeyPairSync } from 'node:crypto';
 import { DemoPartnerFile } from './demo-sign';
 import { startDemoPartnerEndpoint } from './demo-partner-endpoint';
-import { createPartner, mintSession, registerCompanyKey } from './partner-client';
+import { createPartner, mintAppSession, mintSession, registerCompanyKey } from './partner-client';
+import { campusDemo } from './demo-campus';
 import { createReviewer } from './reviewer-client';
 import { startPlatform } from './platform';
 import { samplePng } from './sample-images';
@@ -25,6 +26,8 @@ import { samplePng } from './sample-images';
 const DEMO_ID_NUMBER = '11010519491231002X';
 const DEMO_MEMBER_ID_NUMBER = '110101199003071233';
 const DEMO_MISMATCH_ID_NUMBER = '110101199003079905';
+/** Seed 001's demo user (born 1990-03-07, 17th digit even: female); passes the liveness sandbox too. */
+const DEMO_APP_ID_NUMBER = '110101199003074565';
 
 /** The wanted port when it is free (8080 by default, as documented), any free port otherwise. */
 async function preferredPort(wanted: number): Promise<number> {
@@ -47,7 +50,7 @@ async function main() {
     gatewayPort: await preferredPort(Number(process.env.GATEWAY_PORT ?? 8080)),
     reviewerPort: await preferredPort(Number(process.env.REVIEWER_PORT ?? 8081)),
   });
-  const partner = await createPartner(platform, 'demo partner', 'user-validate,member-verify,idcard-check');
+  const partner = await createPartner(platform, 'demo partner', 'user-validate,member-verify,idcard-check,campus-auth');
   const companyKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
   await registerCompanyKey(platform, partner.app_id, companyKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
   const demoFile = path.join(platform.logDir, 'demo-partner.json');
@@ -58,12 +61,20 @@ async function main() {
   const member = (userId: string, tx: string, idNumber: string) =>
     JSON.stringify({ user_id: userId, tx_seq_no: tx, notify_url: endpoint.url, member: { id: 1, phone: '13499002299', name: '张三', identity_card_number: idNumber } });
   const sid = await mintSession(platform.gatewayUrl, partner, 'demo-user-1');
+  const app = await mintAppSession(platform.gatewayUrl, partner, 'demo-user-4');
   const reviewer = await createReviewer(platform, 'demo reviewer');
+  const campus = await campusDemo(platform, infra.mongoUrl, partner);
   const url = platform.gatewayUrl;
   const handHeld = path.join(platform.logDir, 'hand-held.png');
   const idFront = path.join(platform.logDir, 'id-front.png');
+  const idBack = path.join(platform.logDir, 'id-back.png');
   fs.writeFileSync(handHeld, samplePng(320, 240, 1));
   fs.writeFileSync(idFront, samplePng(320, 240, 2));
+  fs.writeFileSync(idBack, samplePng(320, 240, 3));
+  const upload = `node ${path.join(__dirname, 'demo-oss-upload.js')} ${url} ${app.uid} ${app.token}`;
+  const appCreds = `uid=${app.uid}&token=${app.token}`;
+  const step = (params: Record<string, unknown>) =>
+    `  curl -s -X POST '${url}/user/authnew' -H 'content-type: application/json' -d '${JSON.stringify({ uid: app.uid, token: app.token, local: 'zh-CN', ...params })}'`;
   process.stdout.write(
     [
       '',
@@ -80,6 +91,32 @@ async function main() {
       `  curl -s -X POST '${url}/user/validate/submit_info/' -H 'content-type: application/json' -d '{"data":{"user_sid":"${sid}","name":"张三","idcard_number":"${DEMO_ID_NUMBER}"}}'`,
       `  curl -s '${url}/user/validate/fetch_info/?user_sid=${sid}'`,
       '',
+      `Seed 001 (uid ${app.uid} + token of demo-user-4, from the same session endpoint): upload with ali-oss (getsts credentials), the four steps, the echo, liveness (sandbox)`,
+      `  curl -s -X POST '${url}/user/getsts' -d '${appCreds}&local=en'`,
+      `  ${upload} ${idFront} front.png`,
+      `  ${upload} ${idBack} back.png`,
+      `  ${upload} ${handHeld} hand.png`,
+      step({
+        step: 1,
+        country: '中国',
+        firstName: '李',
+        secondName: '小红',
+        idNumber: DEMO_APP_ID_NUMBER,
+        birthday: '1990-03-07',
+        gender: 2,
+        isChina: 1,
+        currentLocation: 1,
+        singnTime: '2016-06-01',
+        outofTime: '2036-06-01',
+        isAllTime: 0,
+      }),
+      step({ step: 2, positiveImages: `auth/${app.uid}/front.png`, isChina: 1 }),
+      step({ step: 3, oppositeImages: `auth/${app.uid}/back.png`, isChina: 1 }),
+      step({ step: 4, handImages: `auth/${app.uid}/hand.png`, isChina: 1 }),
+      `  curl -s -X POST '${url}/user/authinfoNew' -d '${appCreds}&local=en'`,
+      `  curl -s -X POST '${url}/ali/appToken' -d '${appCreds}&source=2'`,
+      `  curl -s -X POST '${url}/ali/vedioAuth' -d '${appCreds}&source=2'`,
+      '',
       `Seed 000 (signed with app_secret by ${sign.split(' ')[1]}; the notification goes to a demo endpoint that prints it):`,
       `  curl -s -X POST '${url}/api/platform/member/verify' -H 'content-type: application/json' -d "$(${sign} member '${member('demo-user-2', 'demo-tx-1', DEMO_MEMBER_ID_NUMBER)}')"`,
       `  curl -s -X POST '${url}/api/platform/member/status' -H 'content-type: application/json' -d "$(${sign} member '{"user_id":"demo-user-2","member":{"id":1}}')"`,
@@ -88,6 +125,8 @@ async function main() {
       'Seed 004 (RSA2-signed with the demo company key; demo-user-2 is verified by the first seed 000 request):',
       `  curl -s -X POST '${url}/api/kycloud/open/v1.0/auth/idcard/check' --data "$(${sign} kycloud '{"userId":"demo-user-2"}')"`,
       `  curl -s -X POST '${url}/api/kycloud/open/v1.0/auth/idcard/check' --data "$(${sign} kycloud '{"cardNumber":"${DEMO_MEMBER_ID_NUMBER}"}')"`,
+      '',
+      ...campus,
       '',
       `Review it (reviewer API on its own port, ${platform.reviewerUrl}):`,
       `  curl -s -H 'authorization: Bearer ${reviewer.token}' '${platform.reviewerUrl}/reviewer/v1/cases'`,

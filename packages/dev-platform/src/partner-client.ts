@@ -59,14 +59,25 @@ export function signBody(creds: PartnerCredentials, body: Record<string, unknown
   return { ...full, sign: createHmac('sha1', creds.app_secret).update(canonical).digest('hex') };
 }
 
-/** Mints a user_sid for one of the partner's users. */
-export async function mintSession(gatewayUrl: string, creds: PartnerCredentials, userId: string): Promise<string> {
+/** A session for one of the partner's users, as the partner-signed session endpoint answers it. */
+async function mintUserSession(gatewayUrl: string, creds: PartnerCredentials, userId: string): Promise<{ user_sid: string; uid: number; token: string }> {
   const res = await fetch(`${gatewayUrl}/api/platform/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(signBody(creds, { user_id: userId })),
   });
-  const body = (await res.json()) as { code: number; data: { user_sid: string } | null; message: string };
+  const body = (await res.json()) as { code: number; data: { user_sid: string; uid: number; token: string } | null; message: string };
   if (body.code !== 200 || !body.data) throw new Error(`session minting failed: ${body.code} ${body.message}`);
-  return body.data.user_sid;
+  return body.data;
+}
+
+/** Mints a user_sid (seed 002) for one of the partner's users. */
+export async function mintSession(gatewayUrl: string, creds: PartnerCredentials, userId: string): Promise<string> {
+  return (await mintUserSession(gatewayUrl, creds, userId)).user_sid;
+}
+
+/** Mints seed 001's uid + token (the same session seen as an app sees it) for one of the partner's users. */
+export async function mintAppSession(gatewayUrl: string, creds: PartnerCredentials, userId: string): Promise<{ uid: number; token: string }> {
+  const { uid, token } = await mintUserSession(gatewayUrl, creds, userId);
+  return { uid, token };
 }

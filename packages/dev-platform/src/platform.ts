@@ -86,8 +86,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     IDENTITY_LOOKUP_TARGET: target('identity-lookup'),
     PHOTO_STORAGE_TARGET: target('photo-storage'),
     REALNAME_PATTERN_TARGET: target('realname-pattern'),
-    // Deterministic test identities instead of a real ID authority (realname-pattern's README).
+    // Deterministic test identities instead of a real ID authority and liveness provider (realname-pattern's README).
     ID_AUTHORITY_MODE: 'sandbox',
+    LIVENESS_MODE: 'sandbox',
+    // Seed 003's campus providers: sandbox test accounts and results (realname-pattern's README, "Campus providers").
+    ECARD_MODE: 'sandbox',
+    WECHAT_FACE_MODE: 'sandbox',
+    UNIONPAY_FACE_MODE: 'sandbox',
+    // SMS (seed 003 MOBILE codes) sends nothing; each message is written to <logDir>/sms/<mobile>.json to be read.
+    SMS_MODE: 'sandbox',
+    SMS_SANDBOX_DIR: path.join(logDir, 'sms'),
     ...opts.env,
   };
   const envFor = (s: ServiceName): Record<string, string> => ({
@@ -97,7 +105,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     METRICS_PORT: String(ports[s].metrics),
     ...pki.env(s),
     ...(s === 'gateway' ? {} : { GRPC_HOST: '127.0.0.1', GRPC_HEALTH_HOST: '127.0.0.1', GRPC_HEALTH_PORT: String(ports[s].health) }),
-    ...(s === 'gateway' ? { HTTP_PORT: String(httpPort), PUBLIC_BASE_URL: `http://127.0.0.1:${httpPort}`, REVIEWER_HTTP_PORT: String(reviewerPort), REVIEWER_HTTP_HOST: '127.0.0.1' } : {}),
+    ...(s === 'gateway'
+      ? {
+          HTTP_PORT: String(httpPort),
+          PUBLIC_BASE_URL: `http://127.0.0.1:${httpPort}`,
+          // OSS clients refuse signed URLs for an IP endpoint: seed 001's store is named by host.
+          OSS_ENDPOINT: `http://localhost:${httpPort}`,
+          REVIEWER_HTTP_PORT: String(reviewerPort),
+          REVIEWER_HTTP_HOST: '127.0.0.1',
+        }
+      : {}),
   });
 
   // The probes the Helm chart uses: gRPC health for back-end services, /readyz for the gateway.

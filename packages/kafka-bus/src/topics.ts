@@ -8,6 +8,8 @@ export const TOPICS = {
   photo: 'kyc.photo.v1',
   verification: 'kyc.verification.v1',
   partner: 'kyc.partner.v1',
+  /** One-time codes to send by SMS (realname-pattern -> notifier); number and code sealed. */
+  mobileCode: 'kyc.mobile-code.v1',
 } as const;
 
 export type TopicFamily = (typeof TOPICS)[keyof typeof TOPICS];

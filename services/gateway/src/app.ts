@@ -7,6 +7,7 @@ import { healthRoutes } from './adapters/http/health-routes';
 import { openapiRoutes } from './adapters/http/openapi-routes';
 import { ContractContext, FrameworkError, PartnerContract } from './contracts/contract';
 import { PARTNER_CONTRACTS } from './contracts/registry';
+import { ObjectStore } from './object-store';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -17,6 +18,8 @@ export interface GatewayDeps {
   context: ContractContext;
   /** Defaults to the registry; tests may mount fewer. */
   contracts?: readonly PartnerContract[];
+  /** The OSS-compatible object store (seed 001 uploads), served on the same listener when given. */
+  objectStore?: Pick<ObjectStore, 'claims' | 'handle' | 'replyFrameworkError'>;
 }
 
 /** Answers for paths no contract owns, in the platform's {code,data,message} shape. */
@@ -57,6 +60,7 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
 
   /** Framework errors answer in the shape of the contract that owns the path. */
   const replyFrameworkError = (req: Request, res: Response, error: FrameworkError) => {
+    if (deps.objectStore?.claims(req)) return deps.objectStore.replyFrameworkError(res, error);
     const owner = contracts.find((c) => c.pathPrefixes.some((p) => req.path.startsWith(p)));
     if (owner) return owner.replyFrameworkError(res, error);
     const [code, message] = FALLBACK[error];
@@ -74,6 +78,9 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
       handler: (req, res) => replyFrameworkError(req, res, 'rate-limited'),
     }),
   );
+  // Object requests carry raw bodies of any content type: they are the store's before any body parser.
+  const objectStore = deps.objectStore;
+  if (objectStore) app.use((req, res, next) => (objectStore.claims(req) ? void objectStore.handle(req, res) : next()));
   app.use(express.json({ limit: '64kb' }));
   for (const contract of contracts) app.use(contract.router(deps.context));
 

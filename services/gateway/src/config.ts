@@ -1,5 +1,10 @@
 import { grpcTargetConfig, grpcTlsConfig, kafkaConfig, loadConfig, masterKeyConfig, mongoConfig } from '@kyc/core';
 
+/** OSS bucket names: 3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit. */
+function bucketName(v: unknown): void {
+  if (typeof v !== 'string' || !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(v)) throw new Error('must be 3-63 lower-case letters, digits or -');
+}
+
 export const gatewayConfigSchema = {
   httpPort: { doc: 'Partner-facing HTTP port (0 = any free port)', format: 'port', default: 8080, env: 'HTTP_PORT' },
   metricsPort: { doc: 'Port of /metrics for operators', format: 'port', default: 9461, env: 'METRICS_PORT' },
@@ -34,6 +39,29 @@ export const gatewayConfigSchema = {
     sensitive: true,
   },
   signedUrlTtlSeconds: { doc: 'Lifetime of a signed photo URL', format: 'nat', default: 600, env: 'SIGNED_URL_TTL_SECONDS' },
+  // Seed 001: the OSS-compatible object store its getsts credentials work against.
+  objectStore: {
+    bucket: {
+      doc: 'Name of the bucket the OSS-compatible store serves (getsts answers it; clients sign with it)',
+      format: bucketName,
+      default: 'kyc-auth-image',
+      env: 'OSS_BUCKET',
+    },
+    endpoint: {
+      doc: 'Base URL OSS clients are told to send requests to; empty: PUBLIC_BASE_URL',
+      format: String,
+      default: '',
+      env: 'OSS_ENDPOINT',
+    },
+    region: { doc: 'Region name getsts answers, for clients that sign with it (V4)', format: 'non-empty-string', default: 'oss-cn-hangzhou', env: 'OSS_REGION' },
+    stsTtlSeconds: { doc: 'Lifetime of getsts credentials (capped by the session expiry)', format: 'nat', default: 900, env: 'OSS_STS_TTL_SECONDS' },
+    roleArn: {
+      doc: 'RoleArn getsts reports (informational, as Alibaba STS reports the assumed role)',
+      format: 'non-empty-string',
+      default: 'acs:ram::1000000000000000:role/kyc-auth-upload',
+      env: 'OSS_ROLE_ARN',
+    },
+  },
   rateLimitPerMinute: { doc: 'Requests per minute per client address on partner APIs', format: 'nat', default: 600, env: 'RATE_LIMIT_PER_MINUTE' },
   // Seed 002 photo endpoints (submit_photo / fetch_photo / delete_photo).
   photo: {

@@ -6,16 +6,19 @@ import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
 import { connectMongo, ensureIndexes, OutboxRelay } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { createDownstreamClients } from './adapters/grpc/downstream-clients';
-import { grpcIdentitiesPort, grpcPhotosPort, grpcReviewCasesPort, grpcVerificationsPort } from './adapters/grpc/platform-ports';
+import { grpcIdentitiesPort, grpcLivenessPort, grpcMobileCodesPort, grpcPhotosPort, grpcReviewCasesPort, grpcVerificationsPort } from './adapters/grpc/platform-ports';
 import { CompanyKeyRepository } from './adapters/mongo/company-key-repository';
 import { MemberSubmissionRepository } from './adapters/mongo/member-submission-repository';
 import { SubmissionPublisher } from './adapters/kafka/submission-publisher';
 import { PartnerRepository } from './adapters/mongo/partner-repository';
 import { SessionRepository } from './adapters/mongo/session-repository';
+import { AppTokenRepository } from './adapters/mongo/app-token-repository';
+import { AppAuthDraftRepository } from './adapters/mongo/app-auth-draft-repository';
 import { createGatewayApp } from './app';
 import { startReviewerServer } from './adapters/http/reviewer-app';
 import { ReviewerRepository } from './adapters/mongo/reviewer-repository';
 import { loadGatewayConfig } from './config';
+import { createObjectStore } from './object-store';
 
 const SERVICE = 'gateway';
 
@@ -30,9 +33,12 @@ runMain(SERVICE, async () => {
   const companyKeys = new CompanyKeyRepository(mongo);
   const partners = new PartnerRepository(mongo, cipher, (appId) => companyKeys.publicKeyOf(appId));
   const sessions = new SessionRepository(mongo, cipher);
+  const appTokens = new AppTokenRepository(mongo);
   const memberSubmissions = new MemberSubmissionRepository(mongo, cipher);
-  await ensureIndexes([companyKeys.model, partners.model, sessions.subjects, sessions.sessions, sessions.nonces, memberSubmissions.model]);
+  const appAuthDrafts = new AppAuthDraftRepository(mongo, cipher);
+  await ensureIndexes([companyKeys.model, partners.model, sessions.subjects, sessions.sessions, sessions.nonces, memberSubmissions.model, appAuthDrafts.model, appTokens.model]);
   sessions.startSweeper();
+  appTokens.startSweeper();
 
   const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
@@ -47,6 +53,22 @@ runMain(SERVICE, async () => {
     config.grpcTls,
   );
 
+  const urlSigningKey = config.urlSigningKey
+    ? Buffer.from(config.urlSigningKey, 'hex')
+    : createHmac('sha256', Buffer.from(config.masterKey, 'hex')).update('gateway:signed-urls').digest();
+  const photos = grpcPhotosPort(clients, config.photo.transferDeadlineMs);
+  const objectStore = createObjectStore(
+    {
+      ...config.objectStore,
+      endpoint: config.objectStore.endpoint || config.publicBaseUrl,
+      ttlSeconds: config.objectStore.stsTtlSeconds,
+      urlTtlSeconds: config.signedUrlTtlSeconds,
+      signingKey: urlSigningKey,
+      maxBytes: config.photo.maxBytes,
+    },
+    { photos, logger },
+  );
+
   const app = createGatewayApp({
     logger,
     metrics,
@@ -59,24 +81,29 @@ runMain(SERVICE, async () => {
         subjects: sessions,
         nonces: sessions,
         sessions,
+        appTokens,
         verifications: grpcVerificationsPort(clients),
         identities: grpcIdentitiesPort(clients),
-        photos: grpcPhotosPort(clients, config.photo.transferDeadlineMs),
+        photos,
         reviewCases: grpcReviewCasesPort(clients),
         submissions: new SubmissionPublisher(bus, cipher),
         memberSubmissions,
+        objectStore: objectStore.port,
+        appAuthDrafts,
+        liveness: grpcLivenessPort(clients),
+        providerVerifications: grpcVerificationsPort({ verifications: clients.campusProviders }),
+        mobileCodes: grpcMobileCodesPort(clients),
       },
       settings: {
         sessionTtlSeconds: config.sessionTtlSeconds,
         signatureMaxSkewSeconds: config.signatureMaxSkewSeconds,
         photo: config.photo,
         publicBaseUrl: config.publicBaseUrl,
-        urlSigningKey: config.urlSigningKey
-          ? Buffer.from(config.urlSigningKey, 'hex')
-          : createHmac('sha256', Buffer.from(config.masterKey, 'hex')).update('gateway:signed-urls').digest(),
+        urlSigningKey,
         signedUrlTtlSeconds: config.signedUrlTtlSeconds,
       },
     },
+    objectStore,
   });
   const server = http.createServer(app);
   // Bounded request lifetimes: a slow client cannot hold a connection forever.
@@ -113,7 +140,7 @@ runMain(SERVICE, async () => {
     { name: 'flush partner outbox', run: () => partnerRelay.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
     { name: 'close grpc clients', run: async () => clients.close() },
-    { name: 'close mongo', run: async () => (sessions.stopSweeper(), mongo.close()) },
+    { name: 'close mongo', run: async () => (sessions.stopSweeper(), appTokens.stopSweeper(), mongo.close()) },
     { name: 'close admin server', run: () => admin.close() },
   ]);
 });

@@ -4,7 +4,10 @@ import { connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { loadRegionCatalog } from './adapters/data/region-catalog';
 import { identityLookupGrpc } from './adapters/grpc/identity-lookup-grpc';
+import { rosterGrpc } from './adapters/grpc/roster-grpc';
+import { RosterRepository } from './adapters/mongo/roster-repository';
 import { VerifiedIdentityRepository } from './adapters/mongo/verified-identity-repository';
+import { RosterMatching } from './application/roster-matching';
 import { VerifiedIdentities } from './application/verified-identities';
 import { loadIdentityLookupConfig } from './config';
 
@@ -19,14 +22,19 @@ runMain(SERVICE, async () => {
 
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
   const verifiedIdentities = new VerifiedIdentityRepository(mongo, cipher);
-  await ensureIndexes([verifiedIdentities.model]);
+  const rosters = new RosterRepository(mongo, cipher);
+  await ensureIndexes([verifiedIdentities.model, ...rosters.models]);
   const identities = new VerifiedIdentities(verifiedIdentities, regions);
+  const matching = new RosterMatching(rosters);
 
   const grpc = await startGrpcServer({
     port: config.grpcPort,
     listen: config.grpc,
     tls: config.grpcTls,
-    services: [identityLookupGrpc({ identities, regions, recordCallers: splitList(config.recordAllowedCallers), logger })],
+    services: [
+      identityLookupGrpc({ identities, regions, recordCallers: splitList(config.recordAllowedCallers), logger }),
+      rosterGrpc({ matching, allowedCallers: splitList(config.rosterAllowedCallers), logger }),
+    ],
     logger,
   });
   const admin = await startAdminServer(metrics, config.metricsPort);

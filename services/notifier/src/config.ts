@@ -1,4 +1,5 @@
 import { grpcServerConfig, grpcTargetConfig, grpcTlsConfig, kafkaConfig, listenConfig, loadConfig, masterKeyConfig, mongoConfig } from '@kyc/core';
+import { providerConfig } from '@kyc/provider-kit';
 
 /** A convict format function (the env string is coerced by the number default). */
 function positiveNumber(value: unknown): void {
@@ -31,6 +32,27 @@ export const notifierConfigSchema = {
     maxInFlightPerPartner: { doc: 'Callbacks in flight at once to one partner', format: 'nat', default: 4, env: 'CALLBACK_MAX_IN_FLIGHT_PER_PARTNER' },
     maxInFlight: { doc: 'Callbacks in flight at once, all partners together', format: 'nat', default: 64, env: 'CALLBACK_MAX_IN_FLIGHT' },
     pollIntervalMs: { doc: 'Longest wait between looks for due callbacks', format: 'nat', default: 1_000, env: 'CALLBACK_POLL_INTERVAL_MS' },
+  },
+  // Seed 003 MOBILE's one-time codes (kyc.mobile-code.v1), through the SMS port.
+  sms: {
+    ...providerConfig('SMS', {
+      what: 'the SMS gateway, Alibaba Cloud SMS',
+      credentials: { accessKeyId: 'ACCESS_KEY_ID', accessKeySecret: 'ACCESS_KEY_SECRET' },
+      defaults: { url: 'https://dysmsapi.aliyuncs.com' },
+    }),
+    signName: { doc: 'Approved SMS signature every message carries (http mode)', format: String, default: '', env: 'SMS_SIGN_NAME' },
+    codeTemplateCode: {
+      doc: 'Approved template (SMS_<digits>) of the one-time code message, with the variable code; required in http mode',
+      format: String,
+      default: '',
+      env: 'SMS_CODE_TEMPLATE_CODE',
+    },
+    sandboxDir: {
+      doc: 'Development only, sandbox mode only: directory where the sandbox writes each message (the code a test types in)',
+      format: String,
+      default: '',
+      env: 'SMS_SANDBOX_DIR',
+    },
   },
 };
 

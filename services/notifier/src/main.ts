@@ -10,6 +10,7 @@ import { HttpCallbackSender } from './adapters/http/callback-sender';
 import { subscribeToPartnerSettings } from './adapters/kafka/partner-settings-consumer';
 import { subscribeToReviewOutcomes } from './adapters/kafka/review-consumer';
 import { subscribeToCompletedVerifications } from './adapters/kafka/verification-consumer';
+import { subscribeToMobileCodes } from './adapters/kafka/mobile-code-consumer';
 import { PromCallbackMetrics } from './adapters/metrics/callback-metrics';
 import { CallbackRepository } from './adapters/mongo/callback-repository';
 import { DeliveryAttemptRepository } from './adapters/mongo/delivery-attempt-repository';
@@ -18,7 +19,9 @@ import { PartnerEndpointRepository } from './adapters/mongo/partner-endpoint-rep
 import { CallbackAdmin } from './application/callback-admin';
 import { CallbackIntake } from './application/callback-intake';
 import { CallbackDispatcher } from './application/dispatcher';
+import { MobileCodeMessages } from './application/mobile-code-messages';
 import { loadNotifierConfig } from './config';
+import { selectSms } from './providers/sms/select-sms';
 
 const SERVICE = 'notifier';
 
@@ -63,11 +66,20 @@ runMain(SERVICE, async () => {
 
   const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
-  await bus.ensureTopics([TOPICS.review, TOPICS.verification, TOPICS.partner]);
+  await bus.ensureTopics([TOPICS.review, TOPICS.verification, TOPICS.partner, TOPICS.mobileCode]);
   const processed = new MongoProcessedEvents(mongo);
   const outcomes = await subscribeToReviewOutcomes({ bus, processed, notifications, logger });
   const settings = await subscribeToPartnerSettings({ bus, processed, intake });
   const completed = await subscribeToCompletedVerifications({ bus, processed, intake });
+  const sms = selectSms(config.sms, logger);
+  // The sandbox sends nothing, so any approved-looking template does; a real gateway needs the approved one.
+  const templateCode = config.sms.codeTemplateCode || (config.sms.mode === 'sandbox' ? 'SMS_0' : '');
+  if (!templateCode) throw new Error('SMS_CODE_TEMPLATE_CODE is required when SMS_MODE=http');
+  const mobileCodes = await subscribeToMobileCodes({
+    bus,
+    processed,
+    messages: new MobileCodeMessages({ sms, open: (sealed, context) => cipher.openString(sealed, context), templateCode, logger }),
+  });
   dispatcher.start();
 
   const grpc = await startGrpcServer({
@@ -81,11 +93,11 @@ runMain(SERVICE, async () => {
   logger.info({ grpcPort: grpc.port, metricsPort: adminServer.port }, 'ready');
 
   onShutdown(logger, [
-    { name: 'stop consuming', run: async () => void (await Promise.all([outcomes.stop(), settings.stop(), completed.stop()])) },
+    { name: 'stop consuming', run: async () => void (await Promise.all([outcomes.stop(), settings.stop(), completed.stop(), mobileCodes.stop()])) },
     { name: 'stop grpc intake', run: () => grpc.shutdown() },
     { name: 'finish callback attempts in flight', run: () => dispatcher.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
-    { name: 'close clients', run: async () => realnamePattern.close() },
+    { name: 'close clients', run: async () => (realnamePattern.close(), sms.shutdown?.()) },
     { name: 'close mongo', run: () => mongo.close() },
     { name: 'close admin server', run: () => adminServer.close() },
   ]);

@@ -22,8 +22,20 @@ export const photoStorageConfigSchema = {
       default: 3600,
       env: 'PHOTO_ORPHAN_GRACE_SECONDS',
     },
+    maxObjectsPerSubject: {
+      doc: 'Unbound objects (seed 001 uploads by key, not yet named by a submission step) a subject keeps; the oldest make room for new ones',
+      format: 'nat',
+      default: 10,
+      env: 'PHOTO_MAX_OBJECTS_PER_SUBJECT',
+    },
+    objectTtlSeconds: {
+      doc: 'Age after which an unbound object is deleted (never named by a submission step)',
+      format: 'nat',
+      default: 86_400,
+      env: 'PHOTO_OBJECT_TTL_SECONDS',
+    },
     sweepIntervalSeconds: {
-      doc: 'How often the orphan-blob sweeper runs',
+      doc: 'How often the orphan-blob and stale-object sweepers run',
       format: 'nat',
       default: 600,
       env: 'PHOTO_SWEEP_INTERVAL_SECONDS',

@@ -18,7 +18,7 @@ runMain(SERVICE, async () => {
   const cipher = new PiiCipher(masterKeyFromHex(config.masterKey, config.masterKeyId));
 
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
-  const photos = new PhotoRepository(mongo, cipher, TOPICS.photo, logger, config.photo.maxBytes);
+  const photos = new PhotoRepository(mongo, cipher, TOPICS.photo, logger, config.photo.maxBytes, config.photo.maxObjectsPerSubject);
   await ensureIndexes([photos.model]);
 
   const bus = eventBusFor(SERVICE, config.kafka, logger);
@@ -31,7 +31,10 @@ runMain(SERVICE, async () => {
 
   const sweep = () =>
     photos
-      .sweepOrphans(config.photo.orphanGraceSeconds)
+      .sweepStaleObjects(config.photo.objectTtlSeconds)
+      .then((removed) => removed > 0 && logger.info({ removed }, 'stale unbound objects removed'))
+      .catch((err: Error) => logger.warn({ err: err.message }, 'stale object sweep failed; will retry'))
+      .then(() => photos.sweepOrphans(config.photo.orphanGraceSeconds))
       .then((removed) => removed > 0 && logger.info({ removed }, 'orphan photo blobs removed'))
       .catch((err: Error) => logger.warn({ err: err.message }, 'orphan sweep failed; will retry'));
   const sweeper = setInterval(() => void sweep(), config.photo.sweepIntervalSeconds * 1000);

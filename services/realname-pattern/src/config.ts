@@ -1,4 +1,5 @@
 import { grpcServerConfig, grpcTlsConfig, grpcTargetConfig, kafkaConfig, listenConfig, loadConfig, masterKeyConfig, mongoConfig } from '@kyc/core';
+import { providerConfig } from '@kyc/provider-kit';
 
 export const realnamePatternConfigSchema = {
   ...listenConfig(50052, 9462),
@@ -29,41 +30,73 @@ export const realnamePatternConfigSchema = {
     env: 'REVIEW_ROLL_FORWARD_GRACE_MS',
   },
   idAuthority: {
-    mode: {
-      doc: 'ID authority adapter: http (the real authority at ID_AUTHORITY_URL) or sandbox (deterministic test identities, see README)',
-      format: ['http', 'sandbox'],
-      default: 'http',
-      env: 'ID_AUTHORITY_MODE',
-    },
-    url: { doc: 'Base URL of the ID authority (http mode)', format: String, default: '', env: 'ID_AUTHORITY_URL' },
-    appcode: { doc: 'APPCODE credential of the ID authority (http mode); never logged', format: String, default: '', env: 'ID_AUTHORITY_APPCODE', sensitive: true },
-    timeoutMs: { doc: 'Timeout of one request to the ID authority', format: 'nat', default: 5_000, env: 'ID_AUTHORITY_TIMEOUT_MS' },
-    retries: {
-      doc: 'Extra attempts within one check after connection refused or HTTP 502/503/504',
-      format: 'nat',
-      default: 2,
-      env: 'ID_AUTHORITY_RETRIES',
-    },
-    retryBaseMs: { doc: 'First back-off between those attempts (doubles each time)', format: 'nat', default: 200, env: 'ID_AUTHORITY_RETRY_BASE_MS' },
-    breakerVolume: {
-      doc: 'Checks within the rolling window before the breaker may open',
-      format: 'nat',
-      default: 5,
-      env: 'ID_AUTHORITY_BREAKER_VOLUME',
-    },
-    breakerErrorPercent: { doc: 'Failure percentage that opens the breaker', format: 'nat', default: 50, env: 'ID_AUTHORITY_BREAKER_ERROR_PERCENT' },
-    breakerResetMs: {
-      doc: 'How long the open breaker fails checks fast before letting one through',
-      format: 'nat',
-      default: 30_000,
-      env: 'ID_AUTHORITY_BREAKER_RESET_MS',
-    },
+    ...providerConfig('ID_AUTHORITY', { what: 'the ID authority', credentials: { appcode: 'APPCODE' } }),
     giveUpMs: {
       doc: 'How long a verification keeps retrying an unavailable provider before it fails with AUTHORITY.UNAVAILABLE',
       format: 'nat',
       default: 600_000,
       env: 'ID_AUTHORITY_GIVE_UP_MS',
     },
+  },
+  // Seed 001's /ali/appToken and /ali/vedioAuth (the liveness method); see README "Liveness".
+  liveness: {
+    ...providerConfig('LIVENESS', {
+      what: 'the liveness provider, Alibaba Cloud real-person verification',
+      credentials: { accessKeyId: 'ACCESS_KEY_ID', accessKeySecret: 'ACCESS_KEY_SECRET' },
+      defaults: { url: 'https://cloudauth.aliyuncs.com' },
+    }),
+    sceneId: { doc: 'Authentication scene id created in the cloudauth console (http mode)', format: String, default: '', env: 'LIVENESS_SCENE_ID' },
+    productCode: { doc: 'cloudauth ProductCode: ID_PRO for the app SDK', format: 'non-empty-string', default: 'ID_PRO', env: 'LIVENESS_PRODUCT_CODE' },
+    model: { doc: 'cloudauth liveness Model, e.g. LIVENESS (blink) or MOVE_ACTION', format: 'non-empty-string', default: 'LIVENESS', env: 'LIVENESS_MODEL' },
+    certifyTtlMs: {
+      doc: 'How long a started liveness check can be finished; after that it is expired (LIVENESS.EXPIRED)',
+      format: 'nat',
+      default: 1_800_000,
+      env: 'LIVENESS_CERTIFY_TTL_MS',
+    },
+  },
+  // Seed 003's campus providers; see README "Campus providers".
+  ecard: {
+    ...providerConfig('ECARD', { what: "the schools' e-card connectors", credentials: {} }),
+    schoolsFile: {
+      doc: "JSON file of the schools' e-card connectors (url, keyId, secret, passwordScheme per customerCode); required in http mode",
+      format: String,
+      default: '',
+      env: 'ECARD_SCHOOLS_FILE',
+    },
+  },
+  wechatFace: {
+    ...providerConfig('WECHAT_FACE', {
+      what: "WeChat's face verification result query",
+      credentials: { appId: 'APP_ID', appSecret: 'APP_SECRET' },
+      defaults: { url: 'https://api.weixin.qq.com' },
+    }),
+    tokenRefreshMarginMs: {
+      doc: "Replace the platform app's cached WeChat access token this long before it expires",
+      format: 'nat',
+      default: 300_000,
+      env: 'WECHAT_FACE_TOKEN_REFRESH_MARGIN_MS',
+    },
+    maxAgeMs: { doc: 'How old a WeChat face result may be and still prove an identity', format: 'nat', default: 600_000, env: 'WECHAT_FACE_MAX_AGE_MS' },
+  },
+  unionpayFace: {
+    ...providerConfig('UNIONPAY_FACE', { what: 'UnionPay face verification, a model of an unconfirmed flow', credentials: { appId: 'APP_ID', appSecret: 'APP_SECRET' } }),
+    // Sandbox by default for this provider alone: the HTTP exchange is not confirmed with UnionPay (seed 003).
+    mode: {
+      doc: 'Adapter of UnionPay face verification: sandbox (default; deterministic test identities) or http (a model of the exchange, opt in knowingly)',
+      format: ['http', 'sandbox'],
+      default: 'sandbox',
+      env: 'UNIONPAY_FACE_MODE',
+    },
+  },
+  // Seed 003 MOBILE's one-time codes (README "MOBILE").
+  mobileCode: {
+    ttlMs: { doc: 'How long a mobile code can be used', format: 'nat', default: 300_000, env: 'MOBILE_CODE_TTL_MS' },
+    maxAttempts: { doc: 'Attempts at one mobile code before it is dead', format: 'nat', default: 5, env: 'MOBILE_CODE_MAX_ATTEMPTS' },
+    resendAfterMs: { doc: 'Least time between two codes to the same number', format: 'nat', default: 60_000, env: 'MOBILE_CODE_RESEND_AFTER_MS' },
+    rateWindowMs: { doc: 'Window of the per-number and per-user limits', format: 'nat', default: 3_600_000, env: 'MOBILE_CODE_RATE_WINDOW_MS' },
+    maxPerNumber: { doc: 'Codes to one number within the window', format: 'nat', default: 5, env: 'MOBILE_CODE_MAX_PER_NUMBER' },
+    maxPerSubject: { doc: 'Codes one user may ask for within the window', format: 'nat', default: 10, env: 'MOBILE_CODE_MAX_PER_SUBJECT' },
   },
   verificationProcessing: {
     leaseMs: {

@@ -1,4 +1,4 @@
-import { identity } from '@kyc/contracts';
+import { identity, roster } from '@kyc/contracts';
 import { createLogger, createMetricsRegistry, onShutdown, runMain, splitList, startAdminServer } from '@kyc/core';
 import { createClient, startGrpcServer } from '@kyc/grpc-kit';
 import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
@@ -6,21 +6,29 @@ import { DocumentLocks, MongoProcessedEvents, OutboxRecord, OutboxRelay, connect
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { identityRegistryClient } from './adapters/grpc/identity-registry-client';
 import { realnamePatternGrpc } from './adapters/grpc/realname-pattern-grpc';
+import { rosterClient } from './adapters/grpc/roster-client';
 import { verificationGrpc } from './adapters/grpc/verification-grpc';
 import { subscribeToSubmissions } from './adapters/kafka/submission-consumer';
 import { reviewOutboxRecord } from './adapters/kafka/review-events';
 import { verificationOutboxRecord } from './adapters/kafka/verification-events';
+import { mobileCodeOutboxRecord } from './adapters/kafka/mobile-code-events';
+import { MobileCodeRepository, mobileCodeCrypto } from './adapters/mongo/mobile-code-repository';
 import { verificationMetrics } from './adapters/metrics/verification-metrics';
 import { ReviewAuditRepository } from './adapters/mongo/review-audit-repository';
 import { ReviewCaseRepository } from './adapters/mongo/review-case-repository';
 import { VerificationRepository } from './adapters/mongo/verification-repository';
 import { CaseDecisions } from './application/case-decisions';
+import { MobileCodes } from './application/mobile-codes';
 import { ProcessVerifications } from './application/process-verifications';
 import { ReviewVerifications } from './application/review-verifications';
 import { StartVerification } from './application/start-verification';
 import { loadRealnamePatternConfig } from './config';
 import { createMethodRegistry } from './methods/registry';
 import { selectIdAuthority } from './providers/id-authority/select-id-authority';
+import { selectLiveness } from './providers/liveness/select-liveness';
+import { selectEcard } from './providers/ecard/select-ecard';
+import { selectUnionpayFace } from './providers/unionpay-face/select-unionpay-face';
+import { selectWechatFace } from './providers/wechat-face/select-wechat-face';
 
 const SERVICE = 'realname-pattern';
 
@@ -33,7 +41,7 @@ runMain(SERVICE, async () => {
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
   const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
-  await bus.ensureTopics([TOPICS.submission, TOPICS.review, TOPICS.verification]);
+  await bus.ensureTopics([TOPICS.submission, TOPICS.review, TOPICS.verification, TOPICS.mobileCode]);
 
   // One lock table for every writer of review_cases in this process (see DocumentLocks).
   const locks = new DocumentLocks();
@@ -45,7 +53,9 @@ runMain(SERVICE, async () => {
     (event, correlationId) => verificationOutboxRecord(TOPICS.verification, event, correlationId),
     locks,
   );
-  await ensureIndexes([cases.model, audit.model, verifications.model]);
+  const mobileCodeStore = new MobileCodeRepository(mongo, (event, correlationId) => mobileCodeOutboxRecord(TOPICS.mobileCode, event, correlationId), locks);
+  await ensureIndexes([cases.model, audit.model, verifications.model, mobileCodeStore.model]);
+  const mobileCodes = new MobileCodes({ store: mobileCodeStore, crypto: mobileCodeCrypto(cipher), rules: config.mobileCode, logger });
   const identityLookup = createClient(
     identity.IdentityLookupServiceClient,
     config.identityLookupTarget,
@@ -53,10 +63,23 @@ runMain(SERVICE, async () => {
     config.grpcTls,
   );
 
+  // RosterService is served by identity-lookup too; this service is its allowed caller.
+  const rosterService = createClient(roster.RosterServiceClient, config.identityLookupTarget, { name: 'identity-lookup-roster', logger }, config.grpcTls, 'identity-lookup');
   const identities = identityRegistryClient(identityLookup);
   const figures = verificationMetrics(metrics);
   const authority = selectIdAuthority(config.idAuthority, logger, figures.onAuthorityResult);
-  const methods = createMethodRegistry({ authority, identities });
+  const liveness = selectLiveness(config.liveness, logger);
+  const ecard = selectEcard(config.ecard, logger);
+  const wechatFace = selectWechatFace(config.wechatFace, logger);
+  const unionpayFace = selectUnionpayFace(config.unionpayFace, logger);
+  const methods = createMethodRegistry({ authority, identities, reviewCases: cases, liveness,
+    roster: rosterClient(rosterService),
+    ecard,
+    wechatFace,
+    unionpayFace,
+    wechatFaceMaxAgeMs: config.wechatFace.maxAgeMs,
+    mobileCodes,
+  });
   const processing = new ProcessVerifications({
     store: verifications,
     methods,
@@ -79,6 +102,8 @@ runMain(SERVICE, async () => {
   relay.start();
   const verificationRelay = new OutboxRelay(verifications.model.collection, publish, logger, { locks });
   verificationRelay.start();
+  const mobileCodeRelay = new OutboxRelay(mobileCodeStore.model.collection, publish, logger, { locks });
+  mobileCodeRelay.start();
   const submissions = await subscribeToSubmissions({ bus, processed: new MongoProcessedEvents(mongo), cases, reviewVerifications, cipher, identityLookup, logger });
   const grpc = await startGrpcServer({
     port: config.grpcPort,
@@ -86,7 +111,16 @@ runMain(SERVICE, async () => {
     tls: config.grpcTls,
     services: [
       { ...realnamePatternGrpc({ cases, decisions, logger }), allowedCallers: splitList(config.reviewApiAllowedCallers) },
-      verificationGrpc({ start: startVerification, store: verifications, logger }),
+      verificationGrpc({
+        start: startVerification,
+        store: verifications,
+        checkNow: async (id) => {
+          await verifications.makeDue(id);
+          await processing.processOne(id);
+        },
+        mobileCodes,
+        logger,
+      }),
     ],
     logger,
   });
@@ -102,8 +136,9 @@ runMain(SERVICE, async () => {
     { name: 'stop verification processing', run: () => sweep.stop() },
     { name: 'flush outbox', run: () => relay.stop() },
     { name: 'flush verification outbox', run: () => verificationRelay.stop() },
+    { name: 'flush mobile code outbox', run: () => mobileCodeRelay.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
-    { name: 'close clients', run: async () => (identityLookup.close(), authority.shutdown?.()) },
+    { name: 'close clients', run: async () => (identityLookup.close(), rosterService.close(), authority.shutdown?.(), liveness.shutdown?.(), ecard.shutdown?.(), wechatFace.shutdown?.(), unionpayFace.shutdown?.()) },
     { name: 'close mongo', run: () => mongo.close() },
     { name: 'close admin server', run: () => admin.close() },
   ]);

@@ -110,6 +110,9 @@ volumes:
         - { key: ca.crt, path: ca.crt }
         - { key: tls.crt, path: tls.crt }
         - { key: tls.key, path: tls.key }
+{{- with .extraVolumes }}
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end -}}
 
 {{/* Container fields every service shares (indent 10 under the container). */}}
@@ -132,6 +135,9 @@ volumeMounts:
   - name: grpc-tls
     mountPath: {{ .root.Values.grpcTls.mountPath }}
     readOnly: true
+{{- with .extraVolumeMounts }}
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- if .root.Values.preStopSleepSeconds }}
 lifecycle:
   preStop:

@@ -48,6 +48,13 @@ export interface SessionsPort {
   resolve(sid: unknown): Promise<SessionView | undefined>;
 }
 
+/** App access tokens (seed 003's result query): client-credentials style, one partner each, expiring. */
+export interface AppTokensPort {
+  mint(partnerId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }>;
+  /** The partner a live token was minted for, or undefined when unknown or expired. */
+  resolve(token: unknown): Promise<{ partnerId: string; expiresAt: Date } | undefined>;
+}
+
 export interface NoncesPort {
   /** Records a nonce; false when it was already used (a replay). */
   claim(appId: string, nonce: string, keepSeconds: number): Promise<boolean>;
@@ -64,6 +71,8 @@ export interface VerificationView {
   resultCode: string;
   ticket: string;
   partnerReference: string;
+  /** The provider's (or the roster's) reference for the check; empty when none. */
+  providerReference: string;
   createdAt: Date;
   updatedAt: Date;
   completedAt?: Date;
@@ -86,10 +95,29 @@ export interface VerificationsPort {
     callbackUrl?: string;
     idempotencyKey?: string;
     correlationId?: string;
-  }): Promise<{ verification: VerificationView; created: boolean }>;
+    /** What the method takes besides the claim (roster methods: outid, customer_code, role, ...). */
+    methodInput?: Record<string, string>;
+  }): Promise<{ verification: VerificationView; created: boolean; methodOutput: Record<string, string> }>;
   subjectState(subjectId: string, opts?: { method?: string; includeClaim?: boolean }): Promise<{ latest: VerificationView; claim?: ClaimView } | undefined>;
   /** One verification by id; undefined when realname-pattern does not know it. */
   get(verificationId: string): Promise<VerificationView | undefined>;
+  /** One verification by its ticket (seed 003 rnAuthTicket), with its claim; undefined when unknown. */
+  byTicket(ticket: string): Promise<{ verification: VerificationView; claim: ClaimView } | undefined>;
+}
+
+/**
+ * Liveness verifications (realname-pattern's liveness method, through the liveness provider): the
+ * subject's device runs the camera check with what `start` hands out; the outcome is only ever
+ * what realname-pattern asks the provider, never what the device says.
+ */
+export interface LivenessChecksPort {
+  /** Starts one; `output` is what the device's SDK needs (certify_id, verify_token, certify_url, expires_at). */
+  start(input: { subjectId: string; partnerId: string; claim: ClaimView; metaInfo?: string; correlationId: string }): Promise<{
+    verification: VerificationView;
+    output: Record<string, string>;
+  }>;
+  /** The subject's latest liveness verification, asked of the provider now while it is open; undefined when there is none. */
+  latest(subjectId: string, correlationId: string): Promise<VerificationView | undefined>;
 }
 
 /** Seed 002's manual-review case of a subject, as realname-pattern reports it. */
@@ -112,7 +140,21 @@ export interface ReviewCasesPort {
 
 /** Identity info a subject submits for manual review; the owner stores it asynchronously. */
 export interface SubmissionsPort {
-  infoSubmitted(input: { subjectId: string; partnerId: string; name: string; idcardNumber: string; correlationId: string }): Promise<unknown>;
+  infoSubmitted(input: {
+    subjectId: string;
+    partnerId: string;
+    name: string;
+    idcardNumber: string;
+    correlationId: string;
+    /**
+     * Seed 001's four-step submissions: the verification method reviewing it ("document-review")
+     * and what the reviewer is shown beyond name and number (field name -> value).
+     */
+    method?: string;
+    /** The document shown; a passport's number is not checked against GB 11643. */
+    documentType?: 'id-card' | 'passport';
+    details?: Record<string, string>;
+  }): Promise<unknown>;
 }
 
 export interface VerifiedIdentityView {
@@ -133,7 +175,8 @@ export interface VerifiedIdentityView {
 }
 
 export interface IdentitiesPort {
-  validateIdNumber(idNumber: string, name?: string): Promise<{ valid: boolean; reasonCode: string }>;
+  /** GB 11643 check (identity-lookup's rules); a valid number's birth date (YYYY-MM-DD) and gender ("M"/"F") come with it. */
+  validateIdNumber(idNumber: string, name?: string): Promise<{ valid: boolean; reasonCode: string; birthDate?: string; gender?: string }>;
   findVerified(query: { partnerId: string; subjectId?: string; idNumber?: string }): Promise<VerifiedIdentityView | undefined>;
 }
 
@@ -148,19 +191,81 @@ export interface PhotosPort {
   acceptingUploads(): boolean;
   /** Opens a streamed upload; write chunks, then end() to get photo-storage's verdict in `stored`. */
   openUpload(input: { subjectId: string; partnerId: string; photoType: number; correlationId: string }): PhotoUpload;
+  /** The subject's photos by type, with the object each was bound from (empty when uploaded by type). */
+  listPhotos(subjectId: string, correlationId?: string): Promise<{ photoType: number; photoNumber: number; objectKey: string }[]>;
+  /** Opens a streamed upload of an object by key (seed 001's OSS-compatible endpoint), judged like a photo. */
+  openObjectUpload(input: { subjectId: string; partnerId: string; objectKey: string; correlationId: string }): ObjectUpload;
+  /** A subject's object by key, whether unbound or bound to a photo type; undefined when there is none. */
+  downloadObject(subjectId: string, objectKey: string, correlationId?: string): Promise<(StoredObjectView & { body: Readable }) | undefined>;
+  /**
+   * Makes an uploaded object the subject's photo of a type. KycErrors: KYC.PHOTO.NOT_FOUND (no such
+   * object), KYC.PHOTO.OBJECT_BOUND (bound to another type), KYC.PHOTO.LOCKED (evidence locked).
+   */
+  bindObject(input: { subjectId: string; partnerId: string; objectKey: string; photoType: number; correlationId: string }): Promise<{
+    photoNumber: number;
+    changed: boolean;
+  }>;
 }
 
 /**
- * One photo upload in flight. `stored` settles once: with the photo's number, or with a KycError
+ * One upload in flight. `stored` settles once: with what was stored, or with a KycError
  * (KYC.PHOTO.* invalid_argument: image refused; KYC.PHOTO.LOCKED: evidence locked).
  */
-export interface PhotoUpload {
+export interface Upload<T> {
   /** False when the caller should wait for onDrain before writing more. */
   write(chunk: Buffer): boolean;
   onDrain(listener: () => void): void;
   end(): void;
   cancel(): void;
-  stored: Promise<{ photoNumber: number }>;
+  stored: Promise<T>;
+}
+
+export type PhotoUpload = Upload<{ photoNumber: number }>;
+
+/** An object as photo-storage keeps it (contents sniffed, never the client's claim). */
+export interface StoredObjectView {
+  objectKey: string;
+  contentType: string;
+  sizeBytes: number;
+  md5Hex: string;
+  storedAt: Date;
+  /** The photo type it is bound to, or -1 while unbound. */
+  boundPhotoType: number;
+}
+
+export type ObjectUpload = Upload<StoredObjectView>;
+
+/**
+ * Seed 001's upload credentials (getsts) and links: short-lived STS-style credentials that allow
+ * one subject to write and read objects under its own prefix of the platform's OSS-compatible
+ * store, and signed URLs that read one object. Computed, not stored.
+ */
+export interface ObjectStorePort {
+  mintCredentials(session: SessionView): UploadCredentials;
+  /** A URL that reads one of the subject's objects until it expires. */
+  signedUrl(session: SessionView, objectKey: string): string;
+  /**
+   * The object key an app's reference names: a key ("auth/6/front.jpg") or a URL of this store
+   * (with or without the bucket in its path). `foreign` when it lies outside the subject's prefix.
+   */
+  objectKeyOf(session: SessionView, reference: string): { ok: true; key: string } | { ok: false; reason: 'malformed' | 'foreign' };
+}
+
+export interface UploadCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken: string;
+  expiresAt: Date;
+  bucket: string;
+  /** Keys the credentials may write start with this. */
+  prefix: string;
+  /** Where OSS clients send requests (the platform's object store). */
+  endpoint: string;
+  region: string;
+  roleArn: string;
+  roleSessionName: string;
+  /** The RAM-style policy the credentials carry, as JSON text. */
+  policy: string;
 }
 
 /** A seed 000 member verification as the gateway keeps it: the partner's references and the sealed member. */
@@ -186,6 +291,32 @@ export interface MemberSubmissionsPort {
   latestOf(partnerId: string, subjectId: string): Promise<MemberSubmissionView | undefined>;
 }
 
+/** What a subject entered in step 1 of seed 001's four-step submission; personal data, sealed at rest. */
+export interface AppAuthInfo {
+  country: string;
+  firstName: string;
+  secondName: string;
+  idNumber: string;
+  /** YYYY-MM-DD */
+  birthday: string;
+  /** 1 male, 2 female */
+  gender: number;
+  /** 1 China, 0 elsewhere */
+  isChina: number;
+  /** 1 resident ID card, 2 passport */
+  documentType: number;
+  /** Document validity, YYYY-MM-DD; validTo empty when long-term (isAllTime). */
+  validFrom: string;
+  validTo: string;
+  longTerm: boolean;
+}
+
+/** Seed 001's step-1 information per subject (the photos of steps 2-4 live in photo-storage). */
+export interface AppAuthDraftsPort {
+  find(subjectId: string): Promise<{ info: AppAuthInfo; updatedAt: Date } | undefined>;
+  save(subjectId: string, partnerId: string, info: AppAuthInfo): Promise<void>;
+}
+
 export interface GatewayPorts {
   partners: PartnersPort;
   subjects: SubjectsPort;
@@ -194,7 +325,28 @@ export interface GatewayPorts {
   identities: IdentitiesPort;
   photos: PhotosPort;
   sessions: SessionsPort;
+  appTokens: AppTokensPort;
   reviewCases: ReviewCasesPort;
   submissions: SubmissionsPort;
   memberSubmissions: MemberSubmissionsPort;
+  objectStore: ObjectStorePort;
+  appAuthDrafts: AppAuthDraftsPort;
+  liveness: LivenessChecksPort;
+  /**
+   * The same VerificationService for methods whose start waits on an outside provider (seed 003's
+   * e-card, WeChat and UnionPay patterns): a longer deadline and a breaker of their own. Absent:
+   * `verifications` serves them.
+   */
+  providerVerifications?: VerificationsPort;
+  /** One-time codes by SMS for the mobile-code method (seed 003 MOBILE); absent: MOBILE is not offered. */
+  mobileCodes?: MobileCodesPort;
+}
+
+/**
+ * realname-pattern's one-time codes: it validates the number, applies the rate limits and keeps
+ * the code; the notifier sends it. RESOURCE_EXHAUSTED KYC.MOBILE_CODE.RATE_LIMITED, INVALID_ARGUMENT
+ * KYC.MOBILE_CODE.INVALID_MOBILE.
+ */
+export interface MobileCodesPort {
+  send(input: { partnerId: string; subjectId: string; mobile: string; correlationId: string }): Promise<{ expiresInSeconds: number; resendInSeconds: number }>;
 }

@@ -1,7 +1,9 @@
+import { appAuthContract } from './app-auth';
 import { PartnerContract } from './contract';
 import { idcardCheckContract } from './idcard-check';
 import { memberStatusContract } from './member-status';
 import { platformContract } from './platform';
+import { ucenterContract } from './ucenter';
 import { userValidateContract } from './user-validate';
 
 /**
@@ -15,4 +17,6 @@ export const PARTNER_CONTRACTS: readonly PartnerContract[] = [
   memberStatusContract,
   userValidateContract,
   idcardCheckContract,
+  appAuthContract,
+  ucenterContract,
 ];

@@ -1,4 +1,4 @@
-import { CaseStatus, DecisionRecord } from '../domain/review-case';
+import { CaseStatus, DecisionRecord, SubmissionExtras } from '../domain/review-case';
 import { Claim, Verification, VerificationCompleted, VerificationStarted } from '../domain/verification';
 import { ProcessProgress } from '../methods/method';
 
@@ -17,6 +17,9 @@ export interface IdentityRegistry {
       verifiedAt: Date;
       cardFrontPhotoId?: string;
       cardBackPhotoId?: string;
+      /** YYYY-MM-DD, when the method read the document's validity. */
+      documentValidFrom?: string;
+      documentValidTo?: string;
     },
     correlationId: string,
   ): Promise<{ conflict: boolean }>;
@@ -45,8 +48,12 @@ export interface VerificationStore {
     correlationId: string;
     /** External methods: not due for processing until recordExternalDecision. */
     awaitsExternalDecision?: boolean;
+    /** What processing starts from (methods that began with a provider). */
+    progress?: ProcessProgress;
   }): Promise<{ verification: Verification; created: boolean }>;
   findById(id: string): Promise<Verification | undefined>;
+  /** By its ticket (seed 003 rnAuthTicket). */
+  findByTicket(ticket: string): Promise<Verification | undefined>;
   latestForSubject(subjectId: string, method?: string): Promise<Verification | undefined>;
   openClaim(id: string): Promise<Claim>;
   /**
@@ -68,6 +75,8 @@ export interface VerificationStore {
    * final, missing or already has one.
    */
   recordExternalDecision(id: string, progress: ProcessProgress): Promise<boolean>;
+  /** Makes an open verification due now (a subject asks for its outcome); a held lease is left alone. */
+  makeDue(id: string): Promise<void>;
   /** Which of these verification ids exist. */
   existingIds(ids: string[]): Promise<string[]>;
   /** Ids of open verifications of these methods whose lease expired and whose next attempt is due. */
@@ -91,6 +100,8 @@ export interface ReviewCaseView extends CaseSummaryView {
   /** The reviewer's note of the latest rejection (opened), or a legacy clear-text reason. */
   rejectReason: string;
   rejectReasonCode: string;
+  /** Method, document type and extra fields of the current round; absent for seed 002 rounds (manual review of an ID card). */
+  extras?: SubmissionExtras;
 }
 
 /** The review cases, as the decision use cases need them. */

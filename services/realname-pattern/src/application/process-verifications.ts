@@ -20,7 +20,8 @@ export interface ProcessingOptions {
  * simply runs out).
  */
 export class ProcessVerifications {
-  private readonly inFlight = new Set<string>();
+  /** The attempt in flight per verification: a second caller waits for it rather than starting another. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
   private stopped = false;
@@ -73,45 +74,50 @@ export class ProcessVerifications {
     for (const id of due) if (!this.inFlight.has(id)) this.kick(id);
   }
 
-  /** One attempt: take the lease, run the method, then complete or schedule the next attempt. */
-  async processOne(id: string): Promise<void> {
-    if (this.inFlight.has(id)) return;
-    this.inFlight.add(id);
-    try {
-      const { store, methods, logger, options } = this.deps;
-      const now = new Date();
-      const leased = await store.acquireLease(id, options.leaseMs, now);
-      if (!leased) return;
-      const method = methods.get(leased.verification.method);
-      if (!method.process) return;
-      let result: ProcessResult;
-      try {
-        result = await method.process({
-          verification: leased.verification,
-          claim: leased.claim,
-          progress: leased.progress,
-          saveProgress: (p) => store.saveProgress(id, p),
-          correlationId: leased.correlationId,
-        });
-      } catch (err) {
-        logger.error({ verificationId: id, err: (err as Error).message }, 'verification method failed unexpectedly; will retry');
-        result = { kind: 'retry', giveUpCode: 'INTERNAL.ERROR', reason: 'KYC.INTERNAL' };
-      }
-      if (result.kind === 'complete') return await this.finish(leased.verification, result.outcome, leased.correlationId);
+  /**
+   * One attempt: take the lease, run the method, then complete or schedule the next attempt. While
+   * an attempt of the same verification runs in this process, resolves when that one ends.
+   */
+  processOne(id: string): Promise<void> {
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    const attempt = this.attempt(id).finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, attempt);
+    return attempt;
+  }
 
-      const firstAttemptAt = leased.firstAttemptAt ?? now;
-      const waited = Date.now() - firstAttemptAt.getTime();
-      if (result.giveUpCode && waited >= options.giveUpMs) {
-        logger.warn({ verificationId: id, reason: result.reason, attempts: leased.attempts + 1 }, 'verification gave up waiting for its provider');
-        return await this.finish(leased.verification, failed(result.giveUpCode), leased.correlationId);
-      }
-      const backOff = retryDelayMs(leased.attempts, options.retryBaseMs, options.retryMaxMs);
-      const delay = result.giveUpCode ? Math.min(backOff, Math.max(0, options.giveUpMs - waited)) : backOff;
-      await store.scheduleRetry(id, new Date(Date.now() + delay), leased.attempts + 1);
-      logger.info({ verificationId: id, reason: result.reason, retryInMs: delay }, 'verification provider unavailable; will retry');
-    } finally {
-      this.inFlight.delete(id);
+  private async attempt(id: string): Promise<void> {
+    const { store, methods, logger, options } = this.deps;
+    const now = new Date();
+    const leased = await store.acquireLease(id, options.leaseMs, now);
+    if (!leased) return;
+    const method = methods.get(leased.verification.method);
+    if (!method.process) return;
+    let result: ProcessResult;
+    try {
+      result = await method.process({
+        verification: leased.verification,
+        claim: leased.claim,
+        progress: leased.progress,
+        saveProgress: (p) => store.saveProgress(id, p),
+        correlationId: leased.correlationId,
+      });
+    } catch (err) {
+      logger.error({ verificationId: id, err: (err as Error).message }, 'verification method failed unexpectedly; will retry');
+      result = { kind: 'retry', giveUpCode: 'INTERNAL.ERROR', reason: 'KYC.INTERNAL' };
     }
+    if (result.kind === 'complete') return await this.finish(leased.verification, result.outcome, leased.correlationId);
+
+    const firstAttemptAt = leased.firstAttemptAt ?? now;
+    const waited = Date.now() - firstAttemptAt.getTime();
+    if (result.giveUpCode && waited >= options.giveUpMs) {
+      logger.warn({ verificationId: id, reason: result.reason, attempts: leased.attempts + 1 }, 'verification gave up waiting for its provider');
+      return await this.finish(leased.verification, failed(result.giveUpCode), leased.correlationId);
+    }
+    const backOff = retryDelayMs(leased.attempts, options.retryBaseMs, options.retryMaxMs);
+    const delay = result.giveUpCode ? Math.min(backOff, Math.max(0, options.giveUpMs - waited)) : backOff;
+    await store.scheduleRetry(id, new Date(Date.now() + delay), leased.attempts + 1);
+    logger.info({ verificationId: id, reason: result.reason, retryInMs: delay }, 'verification provider unavailable; will retry');
   }
 
   private async finish(v: Verification, outcome: Outcome, correlationId: string): Promise<void> {

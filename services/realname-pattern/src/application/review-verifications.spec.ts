@@ -38,6 +38,7 @@ function memoryStore() {
       return { verification: input.verification, created: true };
     },
     findById: async (id) => rows.get(id)?.verification,
+    findByTicket: async (ticket) => [...rows.values()].find((r) => r.verification.ticket === ticket)?.verification,
     latestForSubject: async () => undefined,
     openClaim: async (id) => rows.get(id)!.claim,
     async acquireLease(id, leaseMs, now) {

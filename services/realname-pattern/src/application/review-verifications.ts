@@ -1,6 +1,7 @@
 import { Logger } from '@kyc/core';
 import { CaseStatus, DecisionRecord, decisionId } from '../domain/review-case';
 import { beginProcessing, startVerification, Verification } from '../domain/verification';
+import { DOCUMENT_REVIEW, documentEvidence } from '../methods/document-review/document-review-method';
 import { MANUAL_REVIEW, reviewEvidence } from '../methods/manual-review/manual-review-method';
 import { MethodRegistry } from '../methods/registry';
 import { ReviewCaseStore, ReviewCaseView, VerificationStore } from './ports';
@@ -44,7 +45,8 @@ export class ReviewVerifications {
   /** The round's verification, created (with VerificationStarted in its outbox) unless it exists. */
   async open(reviewCase: ReviewCaseView, correlationId: string): Promise<{ verification: Verification; created: boolean }> {
     const { store, methods, logger } = this.deps;
-    const method = methods.get(MANUAL_REVIEW);
+    // Seed 002 rounds are manual-review; seed 001's four steps name their own method.
+    const method = methods.get(reviewCase.extras?.method || MANUAL_REVIEW);
     const claim = method.validateClaim({ name: reviewCase.name, idNumber: reviewCase.idNumber, mobile: '' });
     const now = new Date();
     const { verification, event } = startVerification(
@@ -52,8 +54,8 @@ export class ReviewVerifications {
         id: reviewVerificationId(reviewCase.caseId, reviewCase.round),
         subjectId: reviewCase.subjectId,
         partnerId: reviewCase.partnerId,
-        method: MANUAL_REVIEW,
-        evidenceIds: reviewEvidence(reviewCase.subjectId),
+        method: method.name,
+        evidenceIds: method.name === DOCUMENT_REVIEW ? documentEvidence(reviewCase.subjectId) : reviewEvidence(reviewCase.subjectId),
         partnerReference: '',
         callbackUrl: '',
       },
@@ -69,7 +71,7 @@ export class ReviewVerifications {
       awaitsExternalDecision: true,
     });
     if (result.created) {
-      logger.info({ verificationId: verification.id, subjectId: verification.subjectId, method: MANUAL_REVIEW, round: reviewCase.round }, 'verification started');
+      logger.info({ verificationId: verification.id, subjectId: verification.subjectId, method: method.name, round: reviewCase.round }, 'verification started');
     }
     return result;
   }

@@ -14,6 +14,8 @@ export interface StartVerificationCommand {
   callbackUrl: string;
   idempotencyKey: string;
   correlationId: string;
+  /** What the subject's device sent for methods that begin with a provider (liveness). */
+  methodInput?: Record<string, string>;
 }
 
 const MAX_REFERENCE_LENGTH = 1_024;
@@ -35,7 +37,7 @@ export class StartVerification {
     },
   ) {}
 
-  async run(cmd: StartVerificationCommand): Promise<{ verification: Verification; created: boolean }> {
+  async run(cmd: StartVerificationCommand): Promise<{ verification: Verification; created: boolean; methodOutput: Record<string, string> }> {
     const { store, methods, identities, logger } = this.deps;
     if (!cmd.subjectId) throw invalidArgument(VERIFICATION_ERROR.subjectRequired, 'subject_id is required');
     if (!cmd.partnerId) throw invalidArgument(VERIFICATION_ERROR.partnerRequired, 'partner_id is required');
@@ -58,9 +60,13 @@ export class StartVerification {
         throw invalidArgument(VERIFICATION_ERROR.invalidIdNumber, `the ID number is not valid (${verdict.reasonCode})`);
       }
     }
+    const id = randomUUID();
+    // Methods that begin with a provider get its session first (a repeat of an idempotency key
+    // then begins one needlessly: such methods are started without a key).
+    const begun = method.begin ? await method.begin({ verificationId: id, subjectId: cmd.subjectId, partnerId: cmd.partnerId, claim, input: cmd.methodInput ?? {}, correlationId: cmd.correlationId }) : undefined;
     const { verification, event } = startVerification(
       {
-        id: randomUUID(),
+        id,
         subjectId: cmd.subjectId,
         partnerId: cmd.partnerId,
         method: method.name,
@@ -70,12 +76,20 @@ export class StartVerification {
       },
       new Date(),
     );
-    const result = await store.insertStarted({ verification, claim, idempotencyKey: cmd.idempotencyKey, event, correlationId: cmd.correlationId });
+    if (begun) verification.providerReference = begun.providerReference;
+    const result = await store.insertStarted({
+      verification,
+      claim: begun?.claim ?? claim,
+      idempotencyKey: cmd.idempotencyKey,
+      event,
+      correlationId: cmd.correlationId,
+      progress: begun?.progress,
+    });
     if (result.created) {
       logger.info({ verificationId: verification.id, subjectId: verification.subjectId, method: method.name }, 'verification started');
       this.deps.onStarted(result.verification);
     }
-    return result;
+    return { ...result, methodOutput: result.created && begun ? begun.output : {} };
   }
 }
 

@@ -190,7 +190,23 @@ export const sealContext = {
   name: (subjectId: string) => `case:${subjectId}:name`,
   idNumber: (subjectId: string) => `case:${subjectId}:idcard_number`,
   rejectNote: (subjectId: string) => `case:${subjectId}:reject_note`,
+  details: (subjectId: string) => `case:${subjectId}:details`,
 };
+
+/** The document a submission shows: a resident ID card (GB 11643 number) unless it says passport. */
+export type DocumentType = 'id-card' | 'passport';
+
+/**
+ * What a submission round carries besides name and number. Seed 002 submits nothing more (the
+ * manual-review method); seed 001's four steps name their method ("document-review"), the
+ * document type and the fields the reviewer is shown (country, birthday, validity dates, ...:
+ * personal data, sealed with the case).
+ */
+export interface SubmissionExtras {
+  method: string;
+  documentType: DocumentType;
+  details: Record<string, string>;
+}
 
 /** What happened to a review case, as the domain states it; adapters encode these for kyc.review.v1. */
 export interface CaseSubmittedEvent {

@@ -54,6 +54,8 @@ export const VERIFICATION_ERROR = {
   invalidCallbackUrl: 'KYC.VERIFICATION.INVALID_CALLBACK_URL',
   notFound: 'KYC.VERIFICATION.NOT_FOUND',
   invalidTransition: 'KYC.VERIFICATION.INVALID_TRANSITION',
+  /** A single-use provider result (a WeChat verify result) already proved another verification. */
+  providerReferenceUsed: 'KYC.VERIFICATION.PROVIDER_REFERENCE_USED',
 } as const;
 
 /** What the subject claims to be. Personal data: sealed at rest, never in events or logs. */

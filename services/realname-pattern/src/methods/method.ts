@@ -18,6 +18,31 @@ export interface ProcessProgress {
   /** The reviewer's reason code of a rejection (catalog code, no personal data). */
   reviewReasonCode?: string;
   reviewDecidedAt?: Date;
+  /** Methods that begin with a provider: when the provider's session (a liveness check) expires. */
+  providerExpiresAt?: Date;
+  /** The provider's own result code (liveness: SubCode 200-209). */
+  providerSubCode?: string;
+}
+
+/** Methods that begin with a provider at start (liveness: the provider hands out a certify id). */
+export interface BeginContext {
+  verificationId: string;
+  subjectId: string;
+  partnerId: string;
+  claim: Claim;
+  /** What the subject's device sent besides the claim (StartVerificationRequest.method_input). */
+  input: Record<string, string>;
+  correlationId?: string;
+}
+
+export interface BeginResult {
+  providerReference: string;
+  /** What the subject's device needs (StartVerificationResponse.method_output). */
+  output: Record<string, string>;
+  /** Kept for processing (e.g. when the provider's session expires). */
+  progress: ProcessProgress;
+  /** The claim to store instead of the one given, when the source completes it (a roster's ID number). */
+  claim?: Claim;
 }
 
 export interface ProcessContext {
@@ -50,4 +75,10 @@ export interface VerificationMethod {
   readonly processing: 'automatic' | 'external';
   /** One processing attempt (automatic methods; external ones once their decision is recorded). */
   process?(ctx: ProcessContext): Promise<ProcessResult>;
+  /**
+   * Runs before a started verification is stored, for methods whose subject takes part through a
+   * provider (liveness): obtains the provider's session. Throws as process() would; nothing is
+   * stored then.
+   */
+  begin?(ctx: BeginContext): Promise<BeginResult>;
 }

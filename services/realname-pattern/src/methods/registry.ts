@@ -1,7 +1,18 @@
 import { invalidArgument } from '@kyc/core';
 import { VERIFICATION_ERROR } from '../domain/verification';
 import { AuthorityCheckDeps, authorityCheckMethod } from './authority-check/authority-check-method';
+import { documentReviewMethod, DocumentReviewDeps } from './document-review/document-review-method';
+import { EcardDeps } from './ecard-password/ecard-check';
+import { ecardPasswordMethod } from './ecard-password/ecard-password-method';
+import { LivenessDeps, livenessMethod } from './liveness/liveness-method';
 import { manualReviewMethod } from './manual-review/manual-review-method';
+import { MobileCodeDeps, mobileCodeMethod } from './mobile-code/mobile-code-method';
+import { rosterImportMethod } from './roster-import/roster-import-method';
+import { RosterMethodDeps } from './roster-match/roster-method';
+import { rosterRelationMethod } from './roster-relation/roster-relation-method';
+import { rosterWhitelistMethod } from './roster-whitelist/roster-whitelist-method';
+import { UnionpayFaceDeps, unionpayFaceMethod } from './unionpay-face/unionpay-face-method';
+import { WechatFaceDeps, wechatFaceMethod } from './wechat-face/wechat-face-method';
 import { VerificationMethod } from './method';
 
 export class MethodRegistry {
@@ -41,11 +52,20 @@ export class MethodRegistry {
   }
 }
 
-export type MethodDeps = AuthorityCheckDeps;
+export type MethodDeps = AuthorityCheckDeps & DocumentReviewDeps & LivenessDeps & RosterMethodDeps & EcardDeps & WechatFaceDeps & UnionpayFaceDeps & MobileCodeDeps;
 
 /** Every method the platform offers: one line per method. */
 export const createMethodRegistry = (deps: MethodDeps) =>
   new MethodRegistry([
     authorityCheckMethod(deps),
     manualReviewMethod(deps),
+    documentReviewMethod(deps),
+    livenessMethod(deps),
+    rosterImportMethod(deps),
+    rosterWhitelistMethod(deps),
+    rosterRelationMethod(deps),
+    ecardPasswordMethod(deps),
+    wechatFaceMethod(deps),
+    unionpayFaceMethod(deps),
+    mobileCodeMethod(deps),
   ]);

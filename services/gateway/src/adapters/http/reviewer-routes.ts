@@ -15,7 +15,7 @@ import { reviewerOf } from './reviewer-auth';
  *
  *   GET  /reviewer/v1/me                                  who the token belongs to
  *   GET  /reviewer/v1/cases?status=pending&limit=50       pending cases, oldest submission first
- *   GET  /reviewer/v1/cases/:caseId                       the case: identity, photos, earlier decisions
+ *   GET  /reviewer/v1/cases/:caseId                       the case: identity (with seed 001's extra fields), photos, earlier decisions
  *   GET  /reviewer/v1/cases/:caseId/photos/:photoType     one photo's bytes (streamed from photo-storage)
  *   POST /reviewer/v1/cases/:caseId/decision              approve, or reject with a reason
  *        {"decision":"approve","round":1}
@@ -143,6 +143,9 @@ export function reviewerRoutes(deps: {
         idcard_number: detail.idcardNumber,
         reject_reason_code: detail.rejectReasonCode || null,
         reject_reason: detail.rejectReason || null,
+        // What the round carries beyond name and number (seed 001's four steps), and its method.
+        method: detail.method || 'manual-review',
+        details: detail.details ?? {},
       },
       photos: uploaded.photos.sort((a, b) => a.photoType - b.photoType).map((p) => photoJson(caseId, p)),
       decisions: detail.decisions.map(decisionJson),

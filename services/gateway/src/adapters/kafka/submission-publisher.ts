@@ -13,9 +13,11 @@ export class SubmissionPublisher implements SubmissionsPort {
     private readonly cipher: PiiCipher,
   ) {}
 
-  async infoSubmitted(input: { subjectId: string; partnerId: string; name: string; idcardNumber: string; correlationId: string }) {
+  async infoSubmitted(input: Parameters<SubmissionsPort['infoSubmitted']>[0]) {
+    // Seed 001's submissions add the reviewing method and their extra fields to the sealed JSON.
+    const extra = input.method ? { method: input.method, document_type: input.documentType ?? 'id-card', details: input.details ?? {} } : {};
     const sealedIdentity = this.cipher.sealString(
-      JSON.stringify({ name: input.name, idcard_number: input.idcardNumber }),
+      JSON.stringify({ name: input.name, idcard_number: input.idcardNumber, ...extra }),
       `submission:${input.subjectId}`,
     );
     const payload = submission.InfoSubmitted.encode({ subjectId: input.subjectId, partnerId: input.partnerId, sealedIdentity }).finish();

@@ -37,7 +37,7 @@ export type PartnerDoc = mongoose.InferSchemaType<typeof partnerSchema> & { _id:
 export type Partner = PartnerView;
 
 /** Features a partner may be granted; each names a partner contract or capability. */
-export const PARTNER_FEATURES = ['user-validate', 'member-verify', 'idcard-check'] as const;
+export const PARTNER_FEATURES = ['user-validate', 'member-verify', 'idcard-check', 'campus-auth'] as const;
 
 const secretContext = (appId: string) => `partner:${appId}:secret`;
 const webhookSecretContext = (appId: string) => `partner:${appId}:webhook-secret`;

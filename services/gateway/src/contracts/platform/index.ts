@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { Router } from 'express';
+import { appTokenRoutes } from './app-token-routes';
 import { FrameworkError, PartnerContract } from '../contract';
 import { replyPlatform } from './envelope';
 import { platformSessionRoutes } from './routes';
@@ -11,13 +13,13 @@ export const PLATFORM_FRAMEWORK_ERRORS: Record<FrameworkError, [number, string]>
   internal: [500, '未知错误'],
 };
 
-/** Partner-signed session minting (seed 000 signing): user_sid for session-based contracts. */
+/** Partner-signed session minting (seed 000 signing): user sessions for session-based contracts, app tokens for seed 003. */
 export const platformContract: PartnerContract = {
   name: 'platform',
   seed: '000',
-  pathPrefixes: ['/api/platform/session'],
+  pathPrefixes: ['/api/platform/session', '/api/platform/app-token'],
   feature: 'user-validate',
-  router: platformSessionRoutes,
+  router: (ctx) => Router().use(platformSessionRoutes(ctx), appTokenRoutes(ctx)),
   replyFrameworkError: (res, error) => replyPlatform(res, PLATFORM_FRAMEWORK_ERRORS[error][0], null, PLATFORM_FRAMEWORK_ERRORS[error][1]),
   openapiFragment: path.join(__dirname, 'openapi.yaml'),
 };

@@ -7,7 +7,7 @@ export class GrpcVerificationDetails implements VerificationDetailsSource {
   constructor(private readonly client: ResilientClient<verification.VerificationServiceClient>) {}
 
   async fetch(verificationId: string, correlationId: string, includeClaim: boolean): Promise<CallbackDetails> {
-    const res = await this.client.unary(this.client.raw.getVerification, { verificationId, includeClaim }, { correlationId });
+    const res = await this.client.unary(this.client.raw.getVerification, { verificationId, includeClaim, ticket: '' }, { correlationId });
     return {
       partnerReference: res.verification?.partnerReference ?? '',
       callbackUrl: res.verification?.callbackUrl ?? '',

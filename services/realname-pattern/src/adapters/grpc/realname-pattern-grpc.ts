@@ -3,7 +3,7 @@ import { invalidArgument, Logger } from '@kyc/core';
 import { ServiceRegistration, unary } from '@kyc/grpc-kit';
 import { CaseDecisions } from '../../application/case-decisions';
 import { DecisionRecord, isEvidenceLocked } from '../../domain/review-case';
-import { REQUIRED_PHOTO_TYPES } from '../../methods/manual-review/manual-review-method';
+import { MANUAL_REVIEW, REQUIRED_PHOTO_TYPES } from '../../methods/manual-review/manual-review-method';
 import { CaseSummaryView, ReviewCaseRepository } from '../mongo/review-case-repository';
 
 const LIST_DEFAULT = 50;
@@ -70,6 +70,8 @@ export function realnamePatternGrpc(deps: { cases: ReviewCaseRepository; decisio
         rejectReason: view.rejectReason,
         rejectReasonCode: view.rejectReasonCode,
         decisions: history.map(toDecisionRecord),
+        details: view.extras?.details ?? {},
+        method: view.extras?.method || MANUAL_REVIEW,
       };
     }),
 

@@ -2,7 +2,17 @@ import mongoose from 'mongoose';
 import { bytesOf, Counter, DocumentLocks, isDuplicateKeyError, OutboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
 import { CaseSummaryView, ReviewCaseStore, ReviewCaseView } from '../../application/ports';
-import { CaseStatus, decisionEvents, DecisionRecord, nextRound, ReviewEvent, SUBMITTABLE, sealContext, submissionEvents } from '../../domain/review-case';
+import {
+  CaseStatus,
+  decisionEvents,
+  DecisionRecord,
+  nextRound,
+  ReviewEvent,
+  SUBMITTABLE,
+  sealContext,
+  SubmissionExtras,
+  submissionEvents,
+} from '../../domain/review-case';
 
 /** One document per subject; personal fields are sealed, the ID number also has a blind index. */
 const reviewCaseSchema = new mongoose.Schema(
@@ -23,6 +33,11 @@ const reviewCaseSchema = new mongoose.Schema(
     rejectReasonCode: { type: String, default: '' },
     /** The reviewer's free-text note of the latest rejection: may hold personal data, so sealed. */
     rejectNoteSealed: { type: Buffer },
+    /** The current round's verification method and document type; absent: seed 002's manual review of an ID card. */
+    method: { type: String },
+    documentType: { type: String },
+    /** The current round's extra fields (seed 001): personal data, sealed JSON. */
+    detailsSealed: { type: Buffer },
     decidedAt: { type: Date },
     decidedBy: { type: String },
     submittedAt: { type: Date, index: true },
@@ -70,6 +85,9 @@ interface StoredSummary {
 }
 
 interface StoredCase extends StoredSummary {
+  method?: string | null;
+  documentType?: string | null;
+  detailsSealed?: unknown;
   nameSealed?: unknown;
   idNumberSealed?: unknown;
   rejectNoteSealed?: unknown;
@@ -192,6 +210,8 @@ export class ReviewCaseRepository implements ReviewCaseStore {
     idNumber: string;
     eventId: string;
     correlationId: string;
+    /** Seed 001's method, document type and extra fields; absent for seed 002. */
+    extras?: SubmissionExtras;
   }): Promise<boolean> {
     const { subjectId } = input;
     await this.ensureCase(subjectId, input.partnerId);
@@ -218,12 +238,19 @@ export class ReviewCaseRepository implements ReviewCaseStore {
             nameSealed: this.cipher.sealString(input.name, sealContext.name(subjectId)),
             idNumberSealed: this.cipher.sealString(input.idNumber, sealContext.idNumber(subjectId)),
             idNumberIndex: this.cipher.blindIndex(input.idNumber, 'idcard_number'),
+            ...(input.extras
+              ? {
+                  method: input.extras.method,
+                  documentType: input.extras.documentType,
+                  detailsSealed: this.cipher.sealString(JSON.stringify(input.extras.details), sealContext.details(subjectId)),
+                }
+              : {}),
             rejectReason: '',
             rejectReasonCode: '',
             submittedAt: now,
             updatedAt: now,
           },
-          $unset: { rejectNoteSealed: '', decidedAt: '', decidedBy: '' },
+          $unset: { rejectNoteSealed: '', decidedAt: '', decidedBy: '', ...(input.extras ? {} : { method: '', documentType: '', detailsSealed: '' }) },
           $push: { ...outbox.$push, appliedEvents: { $each: [input.eventId], $slice: -50 } },
         } as never,
       );
@@ -311,6 +338,13 @@ export class ReviewCaseRepository implements ReviewCaseStore {
       idNumber: open(doc.idNumberSealed, sealContext.idNumber(subjectId)),
       rejectReason: open(doc.rejectNoteSealed, sealContext.rejectNote(subjectId)) || (doc.rejectReason ?? ''),
       rejectReasonCode: doc.rejectReasonCode ?? '',
+      extras: doc.method
+        ? {
+            method: doc.method,
+            documentType: doc.documentType === 'passport' ? 'passport' : 'id-card',
+            details: doc.detailsSealed ? (JSON.parse(open(doc.detailsSealed, sealContext.details(subjectId))) as Record<string, string>) : {},
+          }
+        : undefined,
     };
   }
 }

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { failedPrecondition } from '@kyc/core';
 import { bytesOf, DocumentLocks, isDuplicateKeyError, OutboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
 import { StoredVerification, VerificationStore } from '../../application/ports';
@@ -11,8 +12,10 @@ import {
   VerificationStarted,
   VerificationState,
   verificationSealContext,
+  VERIFICATION_ERROR,
 } from '../../domain/verification';
 import { ProcessProgress } from '../../methods/method';
+import { WECHAT_FACE } from '../../methods/wechat-face/wechat-face-method';
 
 /**
  * One document per verification. The claim, the partner's reference and the ticket are sealed
@@ -109,11 +112,17 @@ export class VerificationRepository implements VerificationStore {
     event: VerificationStarted;
     correlationId: string;
     awaitsExternalDecision?: boolean;
+    progress?: ProcessProgress;
   }): Promise<{ verification: Verification; created: boolean }> {
     const v = input.verification;
-    const idempotencyIndex = input.idempotencyKey
-      ? this.cipher.blindIndex(`${v.partnerId}\n${input.idempotencyKey}`, 'verification_idempotency')
-      : `none:${v.id}`;
+    // A WeChat verify result proves one attempt: its reference takes the unique idempotency slot, so a
+    // second verification with it is refused, even concurrently (and even under another idempotency key).
+    const singleUse = v.method === WECHAT_FACE && v.providerReference !== '';
+    const idempotencyIndex = singleUse
+      ? `single-use:${v.method}:${v.providerReference}`
+      : input.idempotencyKey
+        ? this.cipher.blindIndex(`${v.partnerId}\n${input.idempotencyKey}`, 'verification_idempotency')
+        : `none:${v.id}`;
     const outbox = pushOutbox(this.encodeEvent(input.event, input.correlationId));
     try {
       await this.collection.insertOne({
@@ -135,7 +144,7 @@ export class VerificationRepository implements VerificationStore {
         leaseUntil: EPOCH,
         nextAttemptAt: input.awaitsExternalDecision ? NEVER : EPOCH,
         attempts: 0,
-        progress: {},
+        progress: input.progress ?? {},
         createdAt: v.createdAt,
         updatedAt: v.updatedAt,
         // The started event goes in with the document itself: one write, nothing to lose.
@@ -145,6 +154,7 @@ export class VerificationRepository implements VerificationStore {
       return { verification: v, created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
+      if (singleUse) throw failedPrecondition(VERIFICATION_ERROR.providerReferenceUsed, 'this provider result was already used by another verification');
       const earlier = await this.model.findOne({ idempotencyIndex }).lean<StoredDoc>();
       if (!earlier) throw err;
       return { verification: this.toVerification(earlier), created: false };
@@ -154,6 +164,14 @@ export class VerificationRepository implements VerificationStore {
   async findById(id: string): Promise<Verification | undefined> {
     const doc = await this.model.findById(id).lean<StoredDoc>();
     return doc ? this.toVerification(doc) : undefined;
+  }
+
+  /** By ticket (seed 003 rnAuthTicket), through its blind index; the opened ticket is compared too. */
+  async findByTicket(ticket: string): Promise<Verification | undefined> {
+    if (!ticket) return undefined;
+    const doc = await this.model.findOne({ ticketIndex: this.cipher.blindIndex(ticket, 'verification_ticket') }).lean<StoredDoc>();
+    const v = doc ? this.toVerification(doc) : undefined;
+    return v?.ticket === ticket ? v : undefined;
   }
 
   async latestForSubject(subjectId: string, method?: string): Promise<Verification | undefined> {
@@ -241,6 +259,12 @@ export class VerificationRepository implements VerificationStore {
       );
       return res.modifiedCount === 1;
     });
+  }
+
+  async makeDue(id: string): Promise<void> {
+    await this.locks.run(id, () =>
+      this.collection.updateOne({ _id: id, state: { $in: [...OPEN_STATES] } } as never, { $set: { nextAttemptAt: new Date() } }),
+    );
   }
 
   async existingIds(ids: string[]): Promise<string[]> {

@@ -3,6 +3,8 @@
  * to them (three elements), against the national records. Adapters: a real HTTP one and a
  * sandbox with deterministic test identities, chosen by ID_AUTHORITY_MODE.
  */
+import { providerErrorCodes } from '@kyc/provider-kit';
+
 export interface IdAuthorityCheck {
   name: string;
   idNumber: string;
@@ -23,10 +25,5 @@ export interface IdAuthority {
   check(input: IdAuthorityCheck): Promise<IdAuthorityAnswer>;
 }
 
-export const ID_AUTHORITY_ERROR = {
-  timeout: 'KYC.ID_AUTHORITY.TIMEOUT',
-  unavailable: 'KYC.ID_AUTHORITY.UNAVAILABLE',
-  breakerOpen: 'KYC.ID_AUTHORITY.BREAKER_OPEN',
-  badAnswer: 'KYC.ID_AUTHORITY.BAD_ANSWER',
-  refused: 'KYC.ID_AUTHORITY.REFUSED',
-} as const;
+/** KYC.ID_AUTHORITY.TIMEOUT, .UNAVAILABLE, .BREAKER_OPEN, .BAD_ANSWER, .REFUSED */
+export const ID_AUTHORITY_ERROR = providerErrorCodes('ID_AUTHORITY');

@@ -1,18 +1,11 @@
 import { Logger } from '@kyc/core';
+import { ProviderConfigValues, providerClientSettings } from '@kyc/provider-kit';
 import { HttpIdAuthority, HttpIdAuthorityOptions } from './http-id-authority';
 import { IdAuthority } from './id-authority';
 import { SandboxIdAuthority } from './sandbox-id-authority';
 
-export interface IdAuthorityConfig {
-  mode: string;
-  url: string;
+export interface IdAuthorityConfig extends ProviderConfigValues {
   appcode: string;
-  timeoutMs: number;
-  retries: number;
-  retryBaseMs: number;
-  breakerVolume: number;
-  breakerErrorPercent: number;
-  breakerResetMs: number;
 }
 
 /** The adapter ID_AUTHORITY_MODE names; `http` is the default so production never lands on the sandbox. */
@@ -25,14 +18,5 @@ export function selectIdAuthority(
     logger.warn('ID authority: sandbox (deterministic test identities; not for production)');
     return new SandboxIdAuthority({ timeoutMs: config.timeoutMs });
   }
-  return new HttpIdAuthority({
-    baseUrl: config.url,
-    appcode: config.appcode,
-    timeoutMs: config.timeoutMs,
-    retries: config.retries,
-    retryBaseMs: config.retryBaseMs,
-    breaker: { volumeThreshold: config.breakerVolume, errorThresholdPercentage: config.breakerErrorPercent, resetTimeoutMs: config.breakerResetMs },
-    logger,
-    onResult,
-  });
+  return new HttpIdAuthority({ ...providerClientSettings(config), baseUrl: config.url, appcode: config.appcode, logger, onResult });
 }

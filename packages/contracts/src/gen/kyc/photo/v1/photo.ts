@@ -41,6 +41,8 @@ export interface PhotoSummary {
   sizeBytes: number;
   width: number;
   height: number;
+  /** The object key the photo was bound from (BindObject); empty for a photo uploaded by type. */
+  objectKey: string;
 }
 
 export interface ListPhotosResponse {
@@ -81,6 +83,68 @@ export interface DeletePhotoRequest {
 export interface DeletePhotoResponse {
   /** False when there was no photo of that type (deleting is idempotent). */
   deleted: boolean;
+}
+
+export interface UploadObjectMetadata {
+  subjectId: string;
+  partnerId: string;
+  /**
+   * The key within the subject's space, e.g. "auth/6/front.jpg"; 1-256 characters of
+   * [A-Za-z0-9._/-], no empty or dot-only segments.
+   */
+  objectKey: string;
+  correlationId: string;
+}
+
+export interface UploadObjectRequest {
+  metadata?: UploadObjectMetadata | undefined;
+  chunk?: Buffer | undefined;
+}
+
+export interface ObjectSummary {
+  objectKey: string;
+  /** Sniffed from the content, never taken from the client. */
+  contentType: string;
+  sizeBytes: number;
+  width: number;
+  height: number;
+  /** Hex MD5 of the bytes (the OSS ETag). */
+  md5Hex: string;
+  storedAt:
+    | Date
+    | undefined;
+  /** The photo type the object is bound to; -1 while unbound. */
+  boundPhotoType: number;
+}
+
+export interface UploadObjectResponse {
+  object: ObjectSummary | undefined;
+}
+
+export interface DownloadObjectRequest {
+  subjectId: string;
+  objectKey: string;
+}
+
+export interface DownloadObjectResponse {
+  metadata?: ObjectSummary | undefined;
+  chunk?: Buffer | undefined;
+}
+
+export interface BindObjectRequest {
+  subjectId: string;
+  partnerId: string;
+  objectKey: string;
+  photoType: number;
+  correlationId: string;
+}
+
+export interface BindObjectResponse {
+  photo:
+    | PhotoSummary
+    | undefined;
+  /** False when the photo of that type already came from this key (nothing changed). */
+  changed: boolean;
 }
 
 /** A photo was stored, possibly replacing an earlier photo of the same type. */
@@ -179,7 +243,7 @@ export const ListPhotosRequest: MessageFns<ListPhotosRequest> = {
 };
 
 function createBasePhotoSummary(): PhotoSummary {
-  return { photoType: 0, photoNumber: 0, contentType: "", sizeBytes: 0, width: 0, height: 0 };
+  return { photoType: 0, photoNumber: 0, contentType: "", sizeBytes: 0, width: 0, height: 0, objectKey: "" };
 }
 
 export const PhotoSummary: MessageFns<PhotoSummary> = {
@@ -201,6 +265,9 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
     }
     if (message.height !== 0) {
       writer.uint32(48).int32(message.height);
+    }
+    if (message.objectKey !== "") {
+      writer.uint32(58).string(message.objectKey);
     }
     return writer;
   },
@@ -266,6 +333,14 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
             message.height = reader.int32();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -302,6 +377,11 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
         : 0,
       width: isSet(object.width) ? globalThis.Number(object.width) : 0,
       height: isSet(object.height) ? globalThis.Number(object.height) : 0,
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
     };
   },
 
@@ -325,6 +405,9 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
     if (message.height !== 0) {
       obj.height = Math.round(message.height);
     }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
     return obj;
   },
 
@@ -339,6 +422,7 @@ export const PhotoSummary: MessageFns<PhotoSummary> = {
     message.sizeBytes = object.sizeBytes ?? 0;
     message.width = object.width ?? 0;
     message.height = object.height ?? 0;
+    message.objectKey = object.objectKey ?? "";
     return message;
   },
 };
@@ -1041,6 +1125,929 @@ export const DeletePhotoResponse: MessageFns<DeletePhotoResponse> = {
   },
 };
 
+function createBaseUploadObjectMetadata(): UploadObjectMetadata {
+  return { subjectId: "", partnerId: "", objectKey: "", correlationId: "" };
+}
+
+export const UploadObjectMetadata: MessageFns<UploadObjectMetadata> = {
+  encode(message: UploadObjectMetadata, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.objectKey !== "") {
+      writer.uint32(26).string(message.objectKey);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(34).string(message.correlationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadObjectMetadata {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadObjectMetadata();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadObjectMetadata {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: UploadObjectMetadata): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadObjectMetadata>, I>>(base?: I): UploadObjectMetadata {
+    return UploadObjectMetadata.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadObjectMetadata>, I>>(object: I): UploadObjectMetadata {
+    const message = createBaseUploadObjectMetadata();
+    message.subjectId = object.subjectId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.objectKey = object.objectKey ?? "";
+    message.correlationId = object.correlationId ?? "";
+    return message;
+  },
+};
+
+function createBaseUploadObjectRequest(): UploadObjectRequest {
+  return { metadata: undefined, chunk: undefined };
+}
+
+export const UploadObjectRequest: MessageFns<UploadObjectRequest> = {
+  encode(message: UploadObjectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metadata !== undefined) {
+      UploadObjectMetadata.encode(message.metadata, writer.uint32(10).fork()).join();
+    }
+    if (message.chunk !== undefined) {
+      writer.uint32(18).bytes(message.chunk);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadObjectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadObjectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metadata = UploadObjectMetadata.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.chunk = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadObjectRequest {
+    return {
+      metadata: isSet(object.metadata) ? UploadObjectMetadata.fromJSON(object.metadata) : undefined,
+      chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : undefined,
+    };
+  },
+
+  toJSON(message: UploadObjectRequest): unknown {
+    const obj: any = {};
+    if (message.metadata !== undefined) {
+      obj.metadata = UploadObjectMetadata.toJSON(message.metadata);
+    }
+    if (message.chunk !== undefined) {
+      obj.chunk = base64FromBytes(message.chunk);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadObjectRequest>, I>>(base?: I): UploadObjectRequest {
+    return UploadObjectRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadObjectRequest>, I>>(object: I): UploadObjectRequest {
+    const message = createBaseUploadObjectRequest();
+    message.metadata = (object.metadata !== undefined && object.metadata !== null)
+      ? UploadObjectMetadata.fromPartial(object.metadata)
+      : undefined;
+    message.chunk = object.chunk ?? undefined;
+    return message;
+  },
+};
+
+function createBaseObjectSummary(): ObjectSummary {
+  return {
+    objectKey: "",
+    contentType: "",
+    sizeBytes: 0,
+    width: 0,
+    height: 0,
+    md5Hex: "",
+    storedAt: undefined,
+    boundPhotoType: 0,
+  };
+}
+
+export const ObjectSummary: MessageFns<ObjectSummary> = {
+  encode(message: ObjectSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.objectKey !== "") {
+      writer.uint32(10).string(message.objectKey);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(18).string(message.contentType);
+    }
+    if (message.sizeBytes !== 0) {
+      writer.uint32(24).int64(message.sizeBytes);
+    }
+    if (message.width !== 0) {
+      writer.uint32(32).int32(message.width);
+    }
+    if (message.height !== 0) {
+      writer.uint32(40).int32(message.height);
+    }
+    if (message.md5Hex !== "") {
+      writer.uint32(50).string(message.md5Hex);
+    }
+    if (message.storedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.storedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.boundPhotoType !== 0) {
+      writer.uint32(64).int32(message.boundPhotoType);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ObjectSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseObjectSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sizeBytes = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.width = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.height = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.md5Hex = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.storedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.boundPhotoType = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ObjectSummary {
+    return {
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.Number(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.Number(object.size_bytes)
+        : 0,
+      width: isSet(object.width) ? globalThis.Number(object.width) : 0,
+      height: isSet(object.height) ? globalThis.Number(object.height) : 0,
+      md5Hex: isSet(object.md5Hex)
+        ? globalThis.String(object.md5Hex)
+        : isSet(object.md5_hex)
+        ? globalThis.String(object.md5_hex)
+        : "",
+      storedAt: isSet(object.storedAt)
+        ? fromJsonTimestamp(object.storedAt)
+        : isSet(object.stored_at)
+        ? fromJsonTimestamp(object.stored_at)
+        : undefined,
+      boundPhotoType: isSet(object.boundPhotoType)
+        ? globalThis.Number(object.boundPhotoType)
+        : isSet(object.bound_photo_type)
+        ? globalThis.Number(object.bound_photo_type)
+        : 0,
+    };
+  },
+
+  toJSON(message: ObjectSummary): unknown {
+    const obj: any = {};
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    if (message.sizeBytes !== 0) {
+      obj.sizeBytes = Math.round(message.sizeBytes);
+    }
+    if (message.width !== 0) {
+      obj.width = Math.round(message.width);
+    }
+    if (message.height !== 0) {
+      obj.height = Math.round(message.height);
+    }
+    if (message.md5Hex !== "") {
+      obj.md5Hex = message.md5Hex;
+    }
+    if (message.storedAt !== undefined) {
+      obj.storedAt = message.storedAt.toISOString();
+    }
+    if (message.boundPhotoType !== 0) {
+      obj.boundPhotoType = Math.round(message.boundPhotoType);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ObjectSummary>, I>>(base?: I): ObjectSummary {
+    return ObjectSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ObjectSummary>, I>>(object: I): ObjectSummary {
+    const message = createBaseObjectSummary();
+    message.objectKey = object.objectKey ?? "";
+    message.contentType = object.contentType ?? "";
+    message.sizeBytes = object.sizeBytes ?? 0;
+    message.width = object.width ?? 0;
+    message.height = object.height ?? 0;
+    message.md5Hex = object.md5Hex ?? "";
+    message.storedAt = object.storedAt ?? undefined;
+    message.boundPhotoType = object.boundPhotoType ?? 0;
+    return message;
+  },
+};
+
+function createBaseUploadObjectResponse(): UploadObjectResponse {
+  return { object: undefined };
+}
+
+export const UploadObjectResponse: MessageFns<UploadObjectResponse> = {
+  encode(message: UploadObjectResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.object !== undefined) {
+      ObjectSummary.encode(message.object, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadObjectResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadObjectResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.object = ObjectSummary.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadObjectResponse {
+    return { object: isSet(object.object) ? ObjectSummary.fromJSON(object.object) : undefined };
+  },
+
+  toJSON(message: UploadObjectResponse): unknown {
+    const obj: any = {};
+    if (message.object !== undefined) {
+      obj.object = ObjectSummary.toJSON(message.object);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadObjectResponse>, I>>(base?: I): UploadObjectResponse {
+    return UploadObjectResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadObjectResponse>, I>>(object: I): UploadObjectResponse {
+    const message = createBaseUploadObjectResponse();
+    message.object = (object.object !== undefined && object.object !== null)
+      ? ObjectSummary.fromPartial(object.object)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDownloadObjectRequest(): DownloadObjectRequest {
+  return { subjectId: "", objectKey: "" };
+}
+
+export const DownloadObjectRequest: MessageFns<DownloadObjectRequest> = {
+  encode(message: DownloadObjectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.objectKey !== "") {
+      writer.uint32(18).string(message.objectKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadObjectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadObjectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadObjectRequest {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
+    };
+  },
+
+  toJSON(message: DownloadObjectRequest): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DownloadObjectRequest>, I>>(base?: I): DownloadObjectRequest {
+    return DownloadObjectRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadObjectRequest>, I>>(object: I): DownloadObjectRequest {
+    const message = createBaseDownloadObjectRequest();
+    message.subjectId = object.subjectId ?? "";
+    message.objectKey = object.objectKey ?? "";
+    return message;
+  },
+};
+
+function createBaseDownloadObjectResponse(): DownloadObjectResponse {
+  return { metadata: undefined, chunk: undefined };
+}
+
+export const DownloadObjectResponse: MessageFns<DownloadObjectResponse> = {
+  encode(message: DownloadObjectResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metadata !== undefined) {
+      ObjectSummary.encode(message.metadata, writer.uint32(10).fork()).join();
+    }
+    if (message.chunk !== undefined) {
+      writer.uint32(18).bytes(message.chunk);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadObjectResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadObjectResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metadata = ObjectSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.chunk = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadObjectResponse {
+    return {
+      metadata: isSet(object.metadata) ? ObjectSummary.fromJSON(object.metadata) : undefined,
+      chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : undefined,
+    };
+  },
+
+  toJSON(message: DownloadObjectResponse): unknown {
+    const obj: any = {};
+    if (message.metadata !== undefined) {
+      obj.metadata = ObjectSummary.toJSON(message.metadata);
+    }
+    if (message.chunk !== undefined) {
+      obj.chunk = base64FromBytes(message.chunk);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DownloadObjectResponse>, I>>(base?: I): DownloadObjectResponse {
+    return DownloadObjectResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadObjectResponse>, I>>(object: I): DownloadObjectResponse {
+    const message = createBaseDownloadObjectResponse();
+    message.metadata = (object.metadata !== undefined && object.metadata !== null)
+      ? ObjectSummary.fromPartial(object.metadata)
+      : undefined;
+    message.chunk = object.chunk ?? undefined;
+    return message;
+  },
+};
+
+function createBaseBindObjectRequest(): BindObjectRequest {
+  return { subjectId: "", partnerId: "", objectKey: "", photoType: 0, correlationId: "" };
+}
+
+export const BindObjectRequest: MessageFns<BindObjectRequest> = {
+  encode(message: BindObjectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.objectKey !== "") {
+      writer.uint32(26).string(message.objectKey);
+    }
+    if (message.photoType !== 0) {
+      writer.uint32(32).int32(message.photoType);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(42).string(message.correlationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BindObjectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBindObjectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.photoType = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BindObjectRequest {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
+      photoType: isSet(object.photoType)
+        ? globalThis.Number(object.photoType)
+        : isSet(object.photo_type)
+        ? globalThis.Number(object.photo_type)
+        : 0,
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: BindObjectRequest): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
+    if (message.photoType !== 0) {
+      obj.photoType = Math.round(message.photoType);
+    }
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BindObjectRequest>, I>>(base?: I): BindObjectRequest {
+    return BindObjectRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BindObjectRequest>, I>>(object: I): BindObjectRequest {
+    const message = createBaseBindObjectRequest();
+    message.subjectId = object.subjectId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.objectKey = object.objectKey ?? "";
+    message.photoType = object.photoType ?? 0;
+    message.correlationId = object.correlationId ?? "";
+    return message;
+  },
+};
+
+function createBaseBindObjectResponse(): BindObjectResponse {
+  return { photo: undefined, changed: false };
+}
+
+export const BindObjectResponse: MessageFns<BindObjectResponse> = {
+  encode(message: BindObjectResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.photo !== undefined) {
+      PhotoSummary.encode(message.photo, writer.uint32(10).fork()).join();
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BindObjectResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBindObjectResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.photo = PhotoSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BindObjectResponse {
+    return {
+      photo: isSet(object.photo) ? PhotoSummary.fromJSON(object.photo) : undefined,
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: BindObjectResponse): unknown {
+    const obj: any = {};
+    if (message.photo !== undefined) {
+      obj.photo = PhotoSummary.toJSON(message.photo);
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BindObjectResponse>, I>>(base?: I): BindObjectResponse {
+    return BindObjectResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BindObjectResponse>, I>>(object: I): BindObjectResponse {
+    const message = createBaseBindObjectResponse();
+    message.photo = (object.photo !== undefined && object.photo !== null)
+      ? PhotoSummary.fromPartial(object.photo)
+      : undefined;
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
 function createBasePhotoStored(): PhotoStored {
   return {
     subjectId: "",
@@ -1468,6 +2475,54 @@ export const PhotoStorageServiceService = {
     responseSerialize: (value: DeletePhotoResponse): Buffer => Buffer.from(DeletePhotoResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeletePhotoResponse => DeletePhotoResponse.decode(value),
   },
+  /**
+   * Client stream, as UploadPhoto: stores an object under a key of the subject's choosing (seed
+   * 001's uploads through the OSS-compatible endpoint), judged by the same image rules and
+   * encrypted the same way. Replaces an earlier object of the same key; a subject keeps a bounded
+   * number of unbound objects (the oldest goes first). FAILED_PRECONDITION (KYC.PHOTO.LOCKED)
+   * while the subject's evidence is locked.
+   */
+  uploadObject: {
+    path: "/kyc.photo.v1.PhotoStorageService/UploadObject" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: UploadObjectRequest): Buffer => Buffer.from(UploadObjectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UploadObjectRequest => UploadObjectRequest.decode(value),
+    responseSerialize: (value: UploadObjectResponse): Buffer =>
+      Buffer.from(UploadObjectResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UploadObjectResponse => UploadObjectResponse.decode(value),
+  },
+  /**
+   * Server stream: an object by key, whether still unbound or already bound to a photo type.
+   * NOT_FOUND (KYC.PHOTO.NOT_FOUND) when the subject has no object of that key.
+   */
+  downloadObject: {
+    path: "/kyc.photo.v1.PhotoStorageService/DownloadObject" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: DownloadObjectRequest): Buffer =>
+      Buffer.from(DownloadObjectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DownloadObjectRequest => DownloadObjectRequest.decode(value),
+    responseSerialize: (value: DownloadObjectResponse): Buffer =>
+      Buffer.from(DownloadObjectResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DownloadObjectResponse => DownloadObjectResponse.decode(value),
+  },
+  /**
+   * Makes an uploaded object the subject's photo of a type (replacing the earlier one), in one
+   * atomic step; the object is then no longer listed as unbound. Binding the key the photo of that
+   * type already came from is a no-op. NOT_FOUND (KYC.PHOTO.NOT_FOUND) for an unknown key,
+   * FAILED_PRECONDITION (KYC.PHOTO.LOCKED) while locked, FAILED_PRECONDITION
+   * (KYC.PHOTO.OBJECT_BOUND) for a key already bound to another type.
+   */
+  bindObject: {
+    path: "/kyc.photo.v1.PhotoStorageService/BindObject" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BindObjectRequest): Buffer => Buffer.from(BindObjectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BindObjectRequest => BindObjectRequest.decode(value),
+    responseSerialize: (value: BindObjectResponse): Buffer => Buffer.from(BindObjectResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BindObjectResponse => BindObjectResponse.decode(value),
+  },
 } as const;
 
 export interface PhotoStorageServiceServer extends UntypedServiceImplementation {
@@ -1484,6 +2539,27 @@ export interface PhotoStorageServiceServer extends UntypedServiceImplementation 
   downloadPhoto: handleServerStreamingCall<DownloadPhotoRequest, DownloadPhotoResponse>;
   /** Deletes one photo; FAILED_PRECONDITION (KYC.PHOTO.LOCKED) once the case is submitted. */
   deletePhoto: handleUnaryCall<DeletePhotoRequest, DeletePhotoResponse>;
+  /**
+   * Client stream, as UploadPhoto: stores an object under a key of the subject's choosing (seed
+   * 001's uploads through the OSS-compatible endpoint), judged by the same image rules and
+   * encrypted the same way. Replaces an earlier object of the same key; a subject keeps a bounded
+   * number of unbound objects (the oldest goes first). FAILED_PRECONDITION (KYC.PHOTO.LOCKED)
+   * while the subject's evidence is locked.
+   */
+  uploadObject: handleClientStreamingCall<UploadObjectRequest, UploadObjectResponse>;
+  /**
+   * Server stream: an object by key, whether still unbound or already bound to a photo type.
+   * NOT_FOUND (KYC.PHOTO.NOT_FOUND) when the subject has no object of that key.
+   */
+  downloadObject: handleServerStreamingCall<DownloadObjectRequest, DownloadObjectResponse>;
+  /**
+   * Makes an uploaded object the subject's photo of a type (replacing the earlier one), in one
+   * atomic step; the object is then no longer listed as unbound. Binding the key the photo of that
+   * type already came from is a no-op. NOT_FOUND (KYC.PHOTO.NOT_FOUND) for an unknown key,
+   * FAILED_PRECONDITION (KYC.PHOTO.LOCKED) while locked, FAILED_PRECONDITION
+   * (KYC.PHOTO.OBJECT_BOUND) for a key already bound to another type.
+   */
+  bindObject: handleUnaryCall<BindObjectRequest, BindObjectResponse>;
 }
 
 export interface PhotoStorageServiceClient extends Client {
@@ -1550,6 +2626,64 @@ export interface PhotoStorageServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeletePhotoResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Client stream, as UploadPhoto: stores an object under a key of the subject's choosing (seed
+   * 001's uploads through the OSS-compatible endpoint), judged by the same image rules and
+   * encrypted the same way. Replaces an earlier object of the same key; a subject keeps a bounded
+   * number of unbound objects (the oldest goes first). FAILED_PRECONDITION (KYC.PHOTO.LOCKED)
+   * while the subject's evidence is locked.
+   */
+  uploadObject(
+    callback: (error: ServiceError | null, response: UploadObjectResponse) => void,
+  ): ClientWritableStream<UploadObjectRequest>;
+  uploadObject(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UploadObjectResponse) => void,
+  ): ClientWritableStream<UploadObjectRequest>;
+  uploadObject(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadObjectResponse) => void,
+  ): ClientWritableStream<UploadObjectRequest>;
+  uploadObject(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadObjectResponse) => void,
+  ): ClientWritableStream<UploadObjectRequest>;
+  /**
+   * Server stream: an object by key, whether still unbound or already bound to a photo type.
+   * NOT_FOUND (KYC.PHOTO.NOT_FOUND) when the subject has no object of that key.
+   */
+  downloadObject(
+    request: DownloadObjectRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DownloadObjectResponse>;
+  downloadObject(
+    request: DownloadObjectRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DownloadObjectResponse>;
+  /**
+   * Makes an uploaded object the subject's photo of a type (replacing the earlier one), in one
+   * atomic step; the object is then no longer listed as unbound. Binding the key the photo of that
+   * type already came from is a no-op. NOT_FOUND (KYC.PHOTO.NOT_FOUND) for an unknown key,
+   * FAILED_PRECONDITION (KYC.PHOTO.LOCKED) while locked, FAILED_PRECONDITION
+   * (KYC.PHOTO.OBJECT_BOUND) for a key already bound to another type.
+   */
+  bindObject(
+    request: BindObjectRequest,
+    callback: (error: ServiceError | null, response: BindObjectResponse) => void,
+  ): ClientUnaryCall;
+  bindObject(
+    request: BindObjectRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BindObjectResponse) => void,
+  ): ClientUnaryCall;
+  bindObject(
+    request: BindObjectRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BindObjectResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -88,6 +88,22 @@ export interface GetCaseForReviewResponse {
   rejectReasonCode: string;
   /** Earlier decisions on this case (one per decided round), oldest first. */
   decisions: DecisionRecord[];
+  /**
+   * What the current round's submission carried beyond name and ID number, field name -> value
+   * (seed 001's four steps: country, birth date, gender, document type and number kind, validity
+   * dates). Personal data: for reviewers only. Empty for a seed 002 submission.
+   */
+  details: { [key: string]: string };
+  /**
+   * Verification method of the current round: "manual-review" (seed 002) or "document-review"
+   * (seed 001's four steps).
+   */
+  method: string;
+}
+
+export interface GetCaseForReviewResponse_DetailsEntry {
+  key: string;
+  value: string;
 }
 
 /**
@@ -879,7 +895,16 @@ export const GetCaseForReviewRequest: MessageFns<GetCaseForReviewRequest> = {
 };
 
 function createBaseGetCaseForReviewResponse(): GetCaseForReviewResponse {
-  return { summary: undefined, name: "", idcardNumber: "", rejectReason: "", rejectReasonCode: "", decisions: [] };
+  return {
+    summary: undefined,
+    name: "",
+    idcardNumber: "",
+    rejectReason: "",
+    rejectReasonCode: "",
+    decisions: [],
+    details: {},
+    method: "",
+  };
 }
 
 export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
@@ -901,6 +926,12 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
     }
     for (const v of message.decisions) {
       DecisionRecord.encode(v!, writer.uint32(50).fork()).join();
+    }
+    globalThis.Object.entries(message.details).forEach(([key, value]: [string, string]) => {
+      GetCaseForReviewResponse_DetailsEntry.encode({ key: key as any, value }, writer.uint32(58).fork()).join();
+    });
+    if (message.method !== "") {
+      writer.uint32(66).string(message.method);
     }
     return writer;
   },
@@ -966,6 +997,25 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
             message.decisions.push(DecisionRecord.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            const entry7 = GetCaseForReviewResponse_DetailsEntry.decode(reader, reader.uint32());
+            if (entry7.value !== undefined) {
+              message.details[entry7.key] = entry7.value;
+            }
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.method = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1000,6 +1050,21 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
       decisions: globalThis.Array.isArray(object?.decisions)
         ? object.decisions.map((e: any) => DecisionRecord.fromJSON(e))
         : [],
+      details: isObject(object.details)
+        ? (globalThis.Object.entries(object.details) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      method: isSet(object.method) ? globalThis.String(object.method) : "",
     };
   },
 
@@ -1023,6 +1088,18 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
     if (message.decisions?.length) {
       obj.decisions = message.decisions.map((e) => DecisionRecord.toJSON(e));
     }
+    if (message.details) {
+      const entries = globalThis.Object.entries(message.details) as [string, string][];
+      if (entries.length > 0) {
+        obj.details = {};
+        entries.forEach(([k, v]) => {
+          obj.details[k] = v;
+        });
+      }
+    }
+    if (message.method !== "") {
+      obj.method = message.method;
+    }
     return obj;
   },
 
@@ -1039,6 +1116,105 @@ export const GetCaseForReviewResponse: MessageFns<GetCaseForReviewResponse> = {
     message.rejectReason = object.rejectReason ?? "";
     message.rejectReasonCode = object.rejectReasonCode ?? "";
     message.decisions = object.decisions?.map((e) => DecisionRecord.fromPartial(e)) || [];
+    message.details = (globalThis.Object.entries(object.details ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.method = object.method ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCaseForReviewResponse_DetailsEntry(): GetCaseForReviewResponse_DetailsEntry {
+  return { key: "", value: "" };
+}
+
+export const GetCaseForReviewResponse_DetailsEntry: MessageFns<GetCaseForReviewResponse_DetailsEntry> = {
+  encode(message: GetCaseForReviewResponse_DetailsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCaseForReviewResponse_DetailsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCaseForReviewResponse_DetailsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCaseForReviewResponse_DetailsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: GetCaseForReviewResponse_DetailsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCaseForReviewResponse_DetailsEntry>, I>>(
+    base?: I,
+  ): GetCaseForReviewResponse_DetailsEntry {
+    return GetCaseForReviewResponse_DetailsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCaseForReviewResponse_DetailsEntry>, I>>(
+    object: I,
+  ): GetCaseForReviewResponse_DetailsEntry {
+    const message = createBaseGetCaseForReviewResponse_DetailsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -1675,6 +1851,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

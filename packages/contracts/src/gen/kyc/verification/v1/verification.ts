@@ -122,6 +122,18 @@ export interface StartVerificationRequest {
   /** Scopes idempotency within the partner; empty: every call starts a new verification. */
   idempotencyKey: string;
   correlationId: string;
+  /**
+   * What a method takes from the subject's device besides the claim. liveness: "meta_info" (the
+   * provider SDK's getMetaInfo() string), optional. roster-import, roster-whitelist,
+   * roster-relation: "outid", "customer_code", "role"; roster-relation also "child_name",
+   * "relation", "type" (see realname-pattern's README).
+   */
+  methodInput: { [key: string]: string };
+}
+
+export interface StartVerificationRequest_MethodInputEntry {
+  key: string;
+  value: string;
 }
 
 export interface StartVerificationResponse {
@@ -130,12 +142,30 @@ export interface StartVerificationResponse {
     | undefined;
   /** False when the idempotency key matched an earlier verification. */
   created: boolean;
+  /**
+   * What the subject's device needs to take part, for methods that begin with the provider at
+   * start (only when created). liveness: "certify_id", "verify_token" (providers that hand one
+   * out), "certify_url" (web products), "expires_at" (RFC 3339: the check must be done by then).
+   * Roster methods, when the roster matched: "member" and "relatives" (JSON of the roster's
+   * Member and LinkedMember list, kyc.roster.v1 field names in lowerCamelCase).
+   */
+  methodOutput: { [key: string]: string };
+}
+
+export interface StartVerificationResponse_MethodOutputEntry {
+  key: string;
+  value: string;
 }
 
 export interface GetVerificationRequest {
   verificationId: string;
   /** Return the claim in clear (only for callers that must show it back to the same partner). */
   includeClaim: boolean;
+  /**
+   * Instead of verification_id: the verification's ticket (seed 003 rnAuthTicket). The caller
+   * checks that the verification belongs to the partner asking.
+   */
+  ticket: string;
 }
 
 export interface GetVerificationResponse {
@@ -148,6 +178,12 @@ export interface GetSubjectStateRequest {
   /** Empty: any method. */
   method: string;
   includeClaim: boolean;
+  /**
+   * When the latest verification is open and its method asks a provider (liveness): ask it now,
+   * server-side, and answer the state that leads to (the subject says they are done; their
+   * device is never trusted with the outcome).
+   */
+  checkNow: boolean;
 }
 
 export interface GetSubjectStateResponse {
@@ -174,6 +210,33 @@ export interface VerificationCompleted {
   state: VerificationState;
   resultCode: string;
   completedAt: Date | undefined;
+}
+
+export interface SendMobileCodeRequest {
+  subjectId: string;
+  partnerId: string;
+  /** As the subject typed it; validated and normalized by realname-pattern. */
+  mobile: string;
+  correlationId: string;
+}
+
+export interface SendMobileCodeResponse {
+  /** How long the code can be used. */
+  expiresInSeconds: number;
+  /** How long before another code may be sent to the same number. */
+  resendInSeconds: number;
+}
+
+/**
+ * Topic family "kyc.mobile-code.v1": a code to send by SMS. The number and the code are sealed
+ * (PiiCipher, context "mobile-code:<code_id>:mobile" / ":code"); only the notifier opens them.
+ */
+export interface MobileCodeRequested {
+  codeId: string;
+  partnerId: string;
+  mobileSealed: Buffer;
+  codeSealed: Buffer;
+  expiresAt: Date | undefined;
 }
 
 function createBaseClaim(): Claim {
@@ -628,6 +691,7 @@ function createBaseStartVerificationRequest(): StartVerificationRequest {
     callbackUrl: "",
     idempotencyKey: "",
     correlationId: "",
+    methodInput: {},
   };
 }
 
@@ -660,6 +724,9 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
     if (message.correlationId !== "") {
       writer.uint32(74).string(message.correlationId);
     }
+    globalThis.Object.entries(message.methodInput).forEach(([key, value]: [string, string]) => {
+      StartVerificationRequest_MethodInputEntry.encode({ key: key as any, value }, writer.uint32(82).fork()).join();
+    });
     return writer;
   },
 
@@ -748,6 +815,17 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
             message.correlationId = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            const entry10 = StartVerificationRequest_MethodInputEntry.decode(reader, reader.uint32());
+            if (entry10.value !== undefined) {
+              message.methodInput[entry10.key] = entry10.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -799,6 +877,33 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
         : isSet(object.correlation_id)
         ? globalThis.String(object.correlation_id)
         : "",
+      methodInput: isObject(object.methodInput)
+        ? (globalThis.Object.entries(object.methodInput) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.method_input)
+        ? (globalThis.Object.entries(object.method_input) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -831,6 +936,15 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
     if (message.correlationId !== "") {
       obj.correlationId = message.correlationId;
     }
+    if (message.methodInput) {
+      const entries = globalThis.Object.entries(message.methodInput) as [string, string][];
+      if (entries.length > 0) {
+        obj.methodInput = {};
+        entries.forEach(([k, v]) => {
+          obj.methodInput[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -848,12 +962,110 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
     message.callbackUrl = object.callbackUrl ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
     message.correlationId = object.correlationId ?? "";
+    message.methodInput = (globalThis.Object.entries(object.methodInput ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseStartVerificationRequest_MethodInputEntry(): StartVerificationRequest_MethodInputEntry {
+  return { key: "", value: "" };
+}
+
+export const StartVerificationRequest_MethodInputEntry: MessageFns<StartVerificationRequest_MethodInputEntry> = {
+  encode(message: StartVerificationRequest_MethodInputEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartVerificationRequest_MethodInputEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartVerificationRequest_MethodInputEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartVerificationRequest_MethodInputEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: StartVerificationRequest_MethodInputEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StartVerificationRequest_MethodInputEntry>, I>>(
+    base?: I,
+  ): StartVerificationRequest_MethodInputEntry {
+    return StartVerificationRequest_MethodInputEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StartVerificationRequest_MethodInputEntry>, I>>(
+    object: I,
+  ): StartVerificationRequest_MethodInputEntry {
+    const message = createBaseStartVerificationRequest_MethodInputEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
 
 function createBaseStartVerificationResponse(): StartVerificationResponse {
-  return { verification: undefined, created: false };
+  return { verification: undefined, created: false, methodOutput: {} };
 }
 
 export const StartVerificationResponse: MessageFns<StartVerificationResponse> = {
@@ -864,6 +1076,9 @@ export const StartVerificationResponse: MessageFns<StartVerificationResponse> = 
     if (message.created !== false) {
       writer.uint32(16).bool(message.created);
     }
+    globalThis.Object.entries(message.methodOutput).forEach(([key, value]: [string, string]) => {
+      StartVerificationResponse_MethodOutputEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
     return writer;
   },
 
@@ -896,6 +1111,17 @@ export const StartVerificationResponse: MessageFns<StartVerificationResponse> = 
             message.created = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = StartVerificationResponse_MethodOutputEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.methodOutput[entry3.key] = entry3.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -912,6 +1138,33 @@ export const StartVerificationResponse: MessageFns<StartVerificationResponse> = 
     return {
       verification: isSet(object.verification) ? Verification.fromJSON(object.verification) : undefined,
       created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+      methodOutput: isObject(object.methodOutput)
+        ? (globalThis.Object.entries(object.methodOutput) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.method_output)
+        ? (globalThis.Object.entries(object.method_output) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -922,6 +1175,15 @@ export const StartVerificationResponse: MessageFns<StartVerificationResponse> = 
     }
     if (message.created !== false) {
       obj.created = message.created;
+    }
+    if (message.methodOutput) {
+      const entries = globalThis.Object.entries(message.methodOutput) as [string, string][];
+      if (entries.length > 0) {
+        obj.methodOutput = {};
+        entries.forEach(([k, v]) => {
+          obj.methodOutput[k] = v;
+        });
+      }
     }
     return obj;
   },
@@ -935,12 +1197,113 @@ export const StartVerificationResponse: MessageFns<StartVerificationResponse> = 
       ? Verification.fromPartial(object.verification)
       : undefined;
     message.created = object.created ?? false;
+    message.methodOutput = (globalThis.Object.entries(object.methodOutput ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseStartVerificationResponse_MethodOutputEntry(): StartVerificationResponse_MethodOutputEntry {
+  return { key: "", value: "" };
+}
+
+export const StartVerificationResponse_MethodOutputEntry: MessageFns<StartVerificationResponse_MethodOutputEntry> = {
+  encode(
+    message: StartVerificationResponse_MethodOutputEntry,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartVerificationResponse_MethodOutputEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartVerificationResponse_MethodOutputEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartVerificationResponse_MethodOutputEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: StartVerificationResponse_MethodOutputEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StartVerificationResponse_MethodOutputEntry>, I>>(
+    base?: I,
+  ): StartVerificationResponse_MethodOutputEntry {
+    return StartVerificationResponse_MethodOutputEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StartVerificationResponse_MethodOutputEntry>, I>>(
+    object: I,
+  ): StartVerificationResponse_MethodOutputEntry {
+    const message = createBaseStartVerificationResponse_MethodOutputEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
 
 function createBaseGetVerificationRequest(): GetVerificationRequest {
-  return { verificationId: "", includeClaim: false };
+  return { verificationId: "", includeClaim: false, ticket: "" };
 }
 
 export const GetVerificationRequest: MessageFns<GetVerificationRequest> = {
@@ -950,6 +1313,9 @@ export const GetVerificationRequest: MessageFns<GetVerificationRequest> = {
     }
     if (message.includeClaim !== false) {
       writer.uint32(16).bool(message.includeClaim);
+    }
+    if (message.ticket !== "") {
+      writer.uint32(26).string(message.ticket);
     }
     return writer;
   },
@@ -983,6 +1349,14 @@ export const GetVerificationRequest: MessageFns<GetVerificationRequest> = {
             message.includeClaim = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ticket = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1007,6 +1381,7 @@ export const GetVerificationRequest: MessageFns<GetVerificationRequest> = {
         : isSet(object.include_claim)
         ? globalThis.Boolean(object.include_claim)
         : false,
+      ticket: isSet(object.ticket) ? globalThis.String(object.ticket) : "",
     };
   },
 
@@ -1018,6 +1393,9 @@ export const GetVerificationRequest: MessageFns<GetVerificationRequest> = {
     if (message.includeClaim !== false) {
       obj.includeClaim = message.includeClaim;
     }
+    if (message.ticket !== "") {
+      obj.ticket = message.ticket;
+    }
     return obj;
   },
 
@@ -1028,6 +1406,7 @@ export const GetVerificationRequest: MessageFns<GetVerificationRequest> = {
     const message = createBaseGetVerificationRequest();
     message.verificationId = object.verificationId ?? "";
     message.includeClaim = object.includeClaim ?? false;
+    message.ticket = object.ticket ?? "";
     return message;
   },
 };
@@ -1120,7 +1499,7 @@ export const GetVerificationResponse: MessageFns<GetVerificationResponse> = {
 };
 
 function createBaseGetSubjectStateRequest(): GetSubjectStateRequest {
-  return { subjectId: "", method: "", includeClaim: false };
+  return { subjectId: "", method: "", includeClaim: false, checkNow: false };
 }
 
 export const GetSubjectStateRequest: MessageFns<GetSubjectStateRequest> = {
@@ -1133,6 +1512,9 @@ export const GetSubjectStateRequest: MessageFns<GetSubjectStateRequest> = {
     }
     if (message.includeClaim !== false) {
       writer.uint32(24).bool(message.includeClaim);
+    }
+    if (message.checkNow !== false) {
+      writer.uint32(32).bool(message.checkNow);
     }
     return writer;
   },
@@ -1174,6 +1556,14 @@ export const GetSubjectStateRequest: MessageFns<GetSubjectStateRequest> = {
             message.includeClaim = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.checkNow = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1199,6 +1589,11 @@ export const GetSubjectStateRequest: MessageFns<GetSubjectStateRequest> = {
         : isSet(object.include_claim)
         ? globalThis.Boolean(object.include_claim)
         : false,
+      checkNow: isSet(object.checkNow)
+        ? globalThis.Boolean(object.checkNow)
+        : isSet(object.check_now)
+        ? globalThis.Boolean(object.check_now)
+        : false,
     };
   },
 
@@ -1213,6 +1608,9 @@ export const GetSubjectStateRequest: MessageFns<GetSubjectStateRequest> = {
     if (message.includeClaim !== false) {
       obj.includeClaim = message.includeClaim;
     }
+    if (message.checkNow !== false) {
+      obj.checkNow = message.checkNow;
+    }
     return obj;
   },
 
@@ -1224,6 +1622,7 @@ export const GetSubjectStateRequest: MessageFns<GetSubjectStateRequest> = {
     message.subjectId = object.subjectId ?? "";
     message.method = object.method ?? "";
     message.includeClaim = object.includeClaim ?? false;
+    message.checkNow = object.checkNow ?? false;
     return message;
   },
 };
@@ -1673,6 +2072,387 @@ export const VerificationCompleted: MessageFns<VerificationCompleted> = {
   },
 };
 
+function createBaseSendMobileCodeRequest(): SendMobileCodeRequest {
+  return { subjectId: "", partnerId: "", mobile: "", correlationId: "" };
+}
+
+export const SendMobileCodeRequest: MessageFns<SendMobileCodeRequest> = {
+  encode(message: SendMobileCodeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectId !== "") {
+      writer.uint32(10).string(message.subjectId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.mobile !== "") {
+      writer.uint32(26).string(message.mobile);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(34).string(message.correlationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendMobileCodeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendMobileCodeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mobile = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendMobileCodeRequest {
+    return {
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      mobile: isSet(object.mobile) ? globalThis.String(object.mobile) : "",
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SendMobileCodeRequest): unknown {
+    const obj: any = {};
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.mobile !== "") {
+      obj.mobile = message.mobile;
+    }
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendMobileCodeRequest>, I>>(base?: I): SendMobileCodeRequest {
+    return SendMobileCodeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendMobileCodeRequest>, I>>(object: I): SendMobileCodeRequest {
+    const message = createBaseSendMobileCodeRequest();
+    message.subjectId = object.subjectId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.mobile = object.mobile ?? "";
+    message.correlationId = object.correlationId ?? "";
+    return message;
+  },
+};
+
+function createBaseSendMobileCodeResponse(): SendMobileCodeResponse {
+  return { expiresInSeconds: 0, resendInSeconds: 0 };
+}
+
+export const SendMobileCodeResponse: MessageFns<SendMobileCodeResponse> = {
+  encode(message: SendMobileCodeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.expiresInSeconds !== 0) {
+      writer.uint32(8).int32(message.expiresInSeconds);
+    }
+    if (message.resendInSeconds !== 0) {
+      writer.uint32(16).int32(message.resendInSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendMobileCodeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendMobileCodeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.expiresInSeconds = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.resendInSeconds = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendMobileCodeResponse {
+    return {
+      expiresInSeconds: isSet(object.expiresInSeconds)
+        ? globalThis.Number(object.expiresInSeconds)
+        : isSet(object.expires_in_seconds)
+        ? globalThis.Number(object.expires_in_seconds)
+        : 0,
+      resendInSeconds: isSet(object.resendInSeconds)
+        ? globalThis.Number(object.resendInSeconds)
+        : isSet(object.resend_in_seconds)
+        ? globalThis.Number(object.resend_in_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: SendMobileCodeResponse): unknown {
+    const obj: any = {};
+    if (message.expiresInSeconds !== 0) {
+      obj.expiresInSeconds = Math.round(message.expiresInSeconds);
+    }
+    if (message.resendInSeconds !== 0) {
+      obj.resendInSeconds = Math.round(message.resendInSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendMobileCodeResponse>, I>>(base?: I): SendMobileCodeResponse {
+    return SendMobileCodeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendMobileCodeResponse>, I>>(object: I): SendMobileCodeResponse {
+    const message = createBaseSendMobileCodeResponse();
+    message.expiresInSeconds = object.expiresInSeconds ?? 0;
+    message.resendInSeconds = object.resendInSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseMobileCodeRequested(): MobileCodeRequested {
+  return {
+    codeId: "",
+    partnerId: "",
+    mobileSealed: Buffer.alloc(0),
+    codeSealed: Buffer.alloc(0),
+    expiresAt: undefined,
+  };
+}
+
+export const MobileCodeRequested: MessageFns<MobileCodeRequested> = {
+  encode(message: MobileCodeRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.codeId !== "") {
+      writer.uint32(10).string(message.codeId);
+    }
+    if (message.partnerId !== "") {
+      writer.uint32(18).string(message.partnerId);
+    }
+    if (message.mobileSealed.length !== 0) {
+      writer.uint32(26).bytes(message.mobileSealed);
+    }
+    if (message.codeSealed.length !== 0) {
+      writer.uint32(34).bytes(message.codeSealed);
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MobileCodeRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMobileCodeRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.codeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mobileSealed = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.codeSealed = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MobileCodeRequested {
+    return {
+      codeId: isSet(object.codeId)
+        ? globalThis.String(object.codeId)
+        : isSet(object.code_id)
+        ? globalThis.String(object.code_id)
+        : "",
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      mobileSealed: isSet(object.mobileSealed)
+        ? Buffer.from(bytesFromBase64(object.mobileSealed))
+        : isSet(object.mobile_sealed)
+        ? Buffer.from(bytesFromBase64(object.mobile_sealed))
+        : Buffer.alloc(0),
+      codeSealed: isSet(object.codeSealed)
+        ? Buffer.from(bytesFromBase64(object.codeSealed))
+        : isSet(object.code_sealed)
+        ? Buffer.from(bytesFromBase64(object.code_sealed))
+        : Buffer.alloc(0),
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: MobileCodeRequested): unknown {
+    const obj: any = {};
+    if (message.codeId !== "") {
+      obj.codeId = message.codeId;
+    }
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.mobileSealed.length !== 0) {
+      obj.mobileSealed = base64FromBytes(message.mobileSealed);
+    }
+    if (message.codeSealed.length !== 0) {
+      obj.codeSealed = base64FromBytes(message.codeSealed);
+    }
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MobileCodeRequested>, I>>(base?: I): MobileCodeRequested {
+    return MobileCodeRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MobileCodeRequested>, I>>(object: I): MobileCodeRequested {
+    const message = createBaseMobileCodeRequested();
+    message.codeId = object.codeId ?? "";
+    message.partnerId = object.partnerId ?? "";
+    message.mobileSealed = object.mobileSealed ?? Buffer.alloc(0);
+    message.codeSealed = object.codeSealed ?? Buffer.alloc(0);
+    message.expiresAt = object.expiresAt ?? undefined;
+    return message;
+  },
+};
+
 /**
  * realname-pattern owns verifications: one attempt by one subject to prove who they are, through
  * one method (manual review, authority check, liveness, roster match, ...). Every method shares
@@ -1696,7 +2476,7 @@ export const VerificationServiceService = {
       Buffer.from(StartVerificationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): StartVerificationResponse => StartVerificationResponse.decode(value),
   },
-  /** One verification by id; NOT_FOUND (KYC.VERIFICATION.NOT_FOUND) when unknown. */
+  /** One verification by id, or by its ticket; NOT_FOUND (KYC.VERIFICATION.NOT_FOUND) when unknown. */
   getVerification: {
     path: "/kyc.verification.v1.VerificationService/GetVerification" as const,
     requestStream: false as const,
@@ -1720,6 +2500,23 @@ export const VerificationServiceService = {
       Buffer.from(GetSubjectStateResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetSubjectStateResponse => GetSubjectStateResponse.decode(value),
   },
+  /**
+   * Sends a one-time code to a mobile number for the mobile-code method (seed 003 MOBILE): kept
+   * hashed with its expiry and attempt counter, sent by the notifier (MobileCodeRequested).
+   * INVALID_ARGUMENT (KYC.MOBILE_CODE.INVALID_MOBILE) for a number that is not a mainland mobile,
+   * RESOURCE_EXHAUSTED (KYC.MOBILE_CODE.RATE_LIMITED) when the number or the subject asked too often.
+   */
+  sendMobileCode: {
+    path: "/kyc.verification.v1.VerificationService/SendMobileCode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendMobileCodeRequest): Buffer =>
+      Buffer.from(SendMobileCodeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendMobileCodeRequest => SendMobileCodeRequest.decode(value),
+    responseSerialize: (value: SendMobileCodeResponse): Buffer =>
+      Buffer.from(SendMobileCodeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendMobileCodeResponse => SendMobileCodeResponse.decode(value),
+  },
 } as const;
 
 export interface VerificationServiceServer extends UntypedServiceImplementation {
@@ -1729,10 +2526,17 @@ export interface VerificationServiceServer extends UntypedServiceImplementation 
    * method or a claim the method cannot check.
    */
   startVerification: handleUnaryCall<StartVerificationRequest, StartVerificationResponse>;
-  /** One verification by id; NOT_FOUND (KYC.VERIFICATION.NOT_FOUND) when unknown. */
+  /** One verification by id, or by its ticket; NOT_FOUND (KYC.VERIFICATION.NOT_FOUND) when unknown. */
   getVerification: handleUnaryCall<GetVerificationRequest, GetVerificationResponse>;
   /** A subject's most recent verification (of any method, or of one method); found=false if none. */
   getSubjectState: handleUnaryCall<GetSubjectStateRequest, GetSubjectStateResponse>;
+  /**
+   * Sends a one-time code to a mobile number for the mobile-code method (seed 003 MOBILE): kept
+   * hashed with its expiry and attempt counter, sent by the notifier (MobileCodeRequested).
+   * INVALID_ARGUMENT (KYC.MOBILE_CODE.INVALID_MOBILE) for a number that is not a mainland mobile,
+   * RESOURCE_EXHAUSTED (KYC.MOBILE_CODE.RATE_LIMITED) when the number or the subject asked too often.
+   */
+  sendMobileCode: handleUnaryCall<SendMobileCodeRequest, SendMobileCodeResponse>;
 }
 
 export interface VerificationServiceClient extends Client {
@@ -1756,7 +2560,7 @@ export interface VerificationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: StartVerificationResponse) => void,
   ): ClientUnaryCall;
-  /** One verification by id; NOT_FOUND (KYC.VERIFICATION.NOT_FOUND) when unknown. */
+  /** One verification by id, or by its ticket; NOT_FOUND (KYC.VERIFICATION.NOT_FOUND) when unknown. */
   getVerification(
     request: GetVerificationRequest,
     callback: (error: ServiceError | null, response: GetVerificationResponse) => void,
@@ -1788,6 +2592,27 @@ export interface VerificationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetSubjectStateResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Sends a one-time code to a mobile number for the mobile-code method (seed 003 MOBILE): kept
+   * hashed with its expiry and attempt counter, sent by the notifier (MobileCodeRequested).
+   * INVALID_ARGUMENT (KYC.MOBILE_CODE.INVALID_MOBILE) for a number that is not a mainland mobile,
+   * RESOURCE_EXHAUSTED (KYC.MOBILE_CODE.RATE_LIMITED) when the number or the subject asked too often.
+   */
+  sendMobileCode(
+    request: SendMobileCodeRequest,
+    callback: (error: ServiceError | null, response: SendMobileCodeResponse) => void,
+  ): ClientUnaryCall;
+  sendMobileCode(
+    request: SendMobileCodeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SendMobileCodeResponse) => void,
+  ): ClientUnaryCall;
+  sendMobileCode(
+    request: SendMobileCodeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SendMobileCodeResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const VerificationServiceClient = makeGenericClientConstructor(
@@ -1798,6 +2623,14 @@ export const VerificationServiceClient = makeGenericClientConstructor(
   service: typeof VerificationServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
@@ -1831,6 +2664,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

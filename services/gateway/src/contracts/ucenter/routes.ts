@@ -1,0 +1,93 @@
+import { NextFunction, Request, Response, Router } from 'express';
+import { verificationByTicket, verifyAndAwait } from '../../application/campus-verifications';
+import { requireFeature } from '../../application/partner-signing';
+import { SessionView } from '../../application/ports';
+import { ContractContext } from '../contract';
+import { correlationIdOf } from '../correlation';
+import { resultData, successData } from './answer';
+import { replyUcenter } from './envelope';
+import { providerErrorData, ucenterErrorOf, ucenterResultOf } from './errors';
+import { accessTokenOf, fromClient, parseMobileCodeRequest, parsePatternRequest, PROVIDER_PATTERNS, SERVED_PATTERNS } from './request';
+
+export const UCENTER_PREFIX = '/api/ucenter-service-provider';
+export const CAMPUS_AUTH_FEATURE = 'campus-auth';
+const RNAUTH = `${UCENTER_PREFIX}/api/user/rnauth`;
+/** Not in the seed (it leaves the code's sending to be defined): sends the MOBILE pattern's code. */
+const MOBILE_CODE = `${UCENTER_PREFIX}/api/user/rnauth/mobile-code`;
+/** The seed shows the result query at both paths; both are served alike. */
+const RESULT_PATHS = [`${UCENTER_PREFIX}/api/user/rnauth/result`, `${UCENTER_PREFIX}/api/user/getresult`];
+
+/** How long rnauth waits for realname-pattern's verdict before answering "pending" with the ticket. */
+const VERDICT_WAIT = { waitMs: 5_000, pollMs: 50 };
+const MAX_TICKET_LENGTH = 200;
+
+/**
+ * Seed 003 (campus platform): real-name verification by pattern with a user access token, and its
+ * result by rnAuthTicket with an app access token, only to the partner that owns the ticket.
+ */
+export function ucenterRoutes(ctx: ContractContext): Router {
+  const router = Router();
+  const { ports } = ctx;
+
+  /** The user of a client call's access token (with campus-auth), or undefined once the refusal is answered. */
+  const clientUser = async (req: Request, res: Response): Promise<SessionView | undefined> => {
+    if (!fromClient(req)) return void replyUcenter(res, 400, '请求头 x-deepcloud-from 必须为 client', {});
+    const session = await ports.sessions.resolve(accessTokenOf(req));
+    const partner = session ? await ports.partners.find(session.partnerId) : undefined;
+    if (!session || !partner?.active) return void replyUcenter(res, 401, 'access_token 无效或已过期', {});
+    requireFeature(partner, CAMPUS_AUTH_FEATURE);
+    return session;
+  };
+
+  router.post(RNAUTH, async (req, res) => {
+    const session = await clientUser(req, res);
+    if (!session) return;
+    const parsed = parsePatternRequest(req.body);
+    if (!parsed.ok) return replyUcenter(res, parsed.unserved ? 501 : 400, parsed.message, {});
+    const { pattern, guid: givenGuid, claim, methodInput } = parsed.request;
+    if (pattern === 'MOBILE' && !ports.mobileCodes) return replyUcenter(res, 501, `暂不支持 ${pattern} 认证`, {});
+    const guid = String(session.uid);
+    if (givenGuid !== undefined && givenGuid !== guid) return replyUcenter(res, 403, 'guid 与 access_token 的用户不符', {});
+
+    // Patterns that wait on an outside provider go through their own client (longer deadline, own breaker).
+    const verifications = PROVIDER_PATTERNS.includes(pattern) && ports.providerVerifications ? ports.providerVerifications : ports.verifications;
+    const { verification, methodOutput } = await verifyAndAwait(
+      { verifications },
+      { session, method: SERVED_PATTERNS[pattern], claim, methodInput, correlationId: correlationIdOf(req) },
+      VERDICT_WAIT,
+    );
+    if (verification.state === 'succeeded') return replyUcenter(res, 200, 'OK', successData(pattern, guid, verification, methodOutput, methodInput.device_id));
+    if (verification.state !== 'failed') return replyUcenter(res, 202, '认证处理中，请凭 rnAuthTicket 查询结果', { rnAuthTicket: verification.ticket });
+    const [code, message] = ucenterResultOf(verification.resultCode);
+    replyUcenter(res, code, message, code === 410 ? {} : { rnAuthTicket: verification.ticket, reason: verification.resultCode });
+  });
+
+  router.post(MOBILE_CODE, async (req, res) => {
+    const session = await clientUser(req, res);
+    if (!session) return;
+    if (!ports.mobileCodes) return replyUcenter(res, 501, '暂不支持 MOBILE 认证', {});
+    const parsed = parseMobileCodeRequest(req.body);
+    if (!parsed.ok) return replyUcenter(res, 400, parsed.message, {});
+    if (parsed.guid !== undefined && parsed.guid !== String(session.uid)) return replyUcenter(res, 403, 'guid 与 access_token 的用户不符', {});
+    const sent = await ports.mobileCodes.send({ partnerId: session.partnerId, subjectId: session.subjectId, mobile: parsed.mobileNo, correlationId: correlationIdOf(req) });
+    replyUcenter(res, 200, 'OK', { expiresIn: sent.expiresInSeconds, resendIn: sent.resendInSeconds });
+  });
+
+  router.get(RESULT_PATHS, async (req, res) => {
+    if (!fromClient(req)) return replyUcenter(res, 400, '请求头 x-deepcloud-from 必须为 client', {});
+    const app = await ports.appTokens.resolve(accessTokenOf(req));
+    if (!app) return replyUcenter(res, 401, 'access_token 无效或已过期', {});
+    const ticket = req.query.rnAuthTicket;
+    if (typeof ticket !== 'string' || ticket === '') return replyUcenter(res, 400, 'rnAuthTicket 必填', {});
+    const found = ticket.length <= MAX_TICKET_LENGTH ? await verificationByTicket(ports, app.partnerId, ticket) : undefined;
+    if (!found) return replyUcenter(res, 404, 'rnAuthTicket 不存在', {});
+    replyUcenter(res, 200, 'OK', resultData(found.verification, found.claim));
+  });
+
+  router.use(UCENTER_PREFIX, (err: Error, _req: Request, res: Response, _next: NextFunction) => {
+    const [code, message] = ucenterErrorOf(err);
+    if (code >= 500) ctx.logger.error({ err: err.message }, 'ucenter request failed');
+    replyUcenter(res, code, message, providerErrorData(err));
+  });
+  return router;
+}

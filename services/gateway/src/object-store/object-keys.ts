@@ -1,0 +1,12 @@
+import { SessionView } from '../application/ports';
+
+/**
+ * Object keys this store accepts: what photo-storage stores as given, so a conservative alphabet,
+ * no empty segments (`a//b`) and no `.`/`..` segments.
+ */
+export function isObjectKey(key: string): boolean {
+  return /^[A-Za-z0-9._/-]{1,256}$/.test(key) && key.split('/').every((segment) => segment !== '' && !/^\.+$/.test(segment));
+}
+
+/** A subject's own object prefix: its seed 001 uid, which the app already knows. */
+export const prefixOf = (session: Pick<SessionView, 'uid'>) => `auth/${session.uid}/`;
