@@ -69,9 +69,7 @@ describe('seed 002 identity info', () => {
     );
     expect(raw).not.toContain(id);
     expect(raw).not.toContain('张三');
-    const logs = await import('node:fs').then((fs) =>
-      fs.readdirSync(platform.logDir).map((f) => fs.readFileSync(`${platform.logDir}/${f}`, 'utf8')).join('\n'),
-    );
+    const logs = platform.readLogs();
     expect(logs).not.toContain(id);
     expect(logs).not.toContain(sid);
   });

@@ -434,7 +434,7 @@ describe('photo behaviour a partner relies on', () => {
     await upload(sid, 0, jpegImage());
     await fetchBytes(sid, 0);
     await deletePhoto(sid, 0);
-    const logs = fs.readdirSync(platform.logDir).map((f) => fs.readFileSync(`${platform.logDir}/${f}`, 'utf8')).join('\n');
+    const logs = platform.readLogs();
     expect(logs).not.toContain(sid);
     expect(logs).toContain('photo stored');
   });

@@ -46,6 +46,8 @@ export interface Platform {
   pki: DevPki;
   dbName(service: ServiceName): string;
   topic(family: string): string;
+  /** Every service's log so far, concatenated (what an operator's log pipeline would hold). */
+  readLogs(): string;
   stop(): Promise<void>;
 }
 
@@ -150,6 +152,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     pki,
     dbName,
     topic: (family) => `${topicPrefix}${family}`,
+    readLogs: () => SERVICE_NAMES.map((s) => (fs.existsSync(services[s].logFile) ? fs.readFileSync(services[s].logFile, 'utf8') : '')).join('\n'),
     stop,
   };
 }
