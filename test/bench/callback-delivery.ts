@@ -41,6 +41,7 @@ import { Platform, startPlatform } from '@kyc/dev-platform';
 import { startDevServices } from '@kyc/dev-services';
 import { EventBus, TOPICS } from '@kyc/kafka-bus';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
+import { forEachBounded, percentile } from './bench-kit';
 import { CallbackAnswer, CallbackReceiver, MEMBER_OK, ReceivedCallback, WEBHOOK_OK } from '../support/callback-receiver';
 import { idNumber } from '../support/identities';
 
@@ -103,25 +104,8 @@ interface PhaseResult {
   stagesP50: { startedToCompleted: number; completedToKafka: number; kafkaToOwed: number; owedToReceived: number };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 function call<Res>(fn: (cb: (err: ServiceError | null, res: Res) => void) => void): Promise<Res> {
   return new Promise((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res))));
-}
-
-/**
- * Runs `fn` over `items` with at most `limit` at once. Hand-written because the test package's
- * dependencies carry no concurrency limiter and a shared cursor over an array is all it takes.
- */
-async function forEachBounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** A loopback URL nothing listens on: connections are refused. */

@@ -6,7 +6,8 @@
  * against their sandboxes, MOBILE with codes sent through the notifier's sandbox SMS (read back from
  * its development outbox directory): expiry, attempt limit and rate limits; each success and
  * failure code, a provider timeout and an open breaker,
- * the identity already held by another user (410), and the result query by rnAuthTicket from the
+ * information already held by another user (409 naming them, 410 when the holder has no verified
+ * mobile or the partner turned merging off), and the result query by rnAuthTicket from the
  * owning and from another partner.
  */
 import { createHash } from 'node:crypto';
@@ -116,6 +117,8 @@ beforeAll(async () => {
     MOBILE_CODE_MAX_PER_NUMBER: '2',
     MOBILE_CODE_MAX_PER_SUBJECT: '3',
     MOBILE_CODE_MAX_ATTEMPTS: '3',
+    // A merge interrupted by a crash is taken up again once its lease has run out.
+    VERIFICATION_LEASE_MS: '5000',
   });
   receiver = await new CallbackReceiver(() => WEBHOOK_OK).start();
   campus = await createPartner(platform, 'campus', FEATURES);
@@ -220,7 +223,7 @@ describe('IMPORT', () => {
     expect((await result(await appTokenOf(campus), ticket, RESULT_PATHS[1], 'server')).status).toBe(400);
   });
 
-  it('when another user of the partner claims the verified identity, then 410 (no merge offered)', async () => {
+  it('when another user of the partner claims the verified identity and its holder has no verified mobile, then 410 (no merge offered)', async () => {
     const user = await userOf(campus, 'impostor');
     expect(await rnauth(user.token, importBody({}))).toEqual({ status: 410, body: { code: 410, message: '当前认证信息已被占用，请联系人工客服', data: {} } });
   });
@@ -325,10 +328,12 @@ describe('RELATION', () => {
   });
 });
 
-describe('patterns not served yet', () => {
-  it.each(['MERGE', 'MEGRE'])('when %s is asked, then 501', async (pattern) => {
-    const user = await userOf(campus, 'unserved');
-    expect((await rnauth(user.token, { rnAuthPatternCode: pattern, data: {} })).body).toMatchObject({ code: 501 });
+describe('MERGE without a 409 before it', () => {
+  it.each(['MERGE', 'MEGRE'])('when %s lacks a field, then 400 naming it; without a 409 to follow, 400', async (pattern) => {
+    const user = await userOf(campus, 'merge-alone');
+    expect((await rnauth(user.token, { rnAuthPatternCode: pattern, data: {} })).body).toEqual({ code: 400, message: 'data.code 必填', data: {} });
+    const body = { rnAuthPatternCode: pattern, data: { code: '123456', oldGuid: '1', authInfo: { mobileNo: '13800138000' } } };
+    expect((await rnauth(user.token, body)).body).toEqual({ code: 400, message: 'oldGuid 不是待合并的用户，请重新认证', data: {} });
   });
 });
 
@@ -422,24 +427,25 @@ describe('UNIONPAY-FACE', () => {
   });
 });
 
+const MOBILE_CODE = '/api/ucenter-service-provider/api/user/rnauth/mobile-code';
+const sendCode = (token: string, mobileNo?: string) => post(MOBILE_CODE, mobileNo === undefined ? {} : { mobileNo }, { 'x-deepcloud-from': 'client', authorization: token });
+const mobileBody = (mobileNo: string, code: string) => ({ rnAuthPatternCode: 'MOBILE', data: { mobileNo, code } });
+/** The code the notifier's sandbox "sent" to the number after `since` (its development outbox directory). */
+const codeSentTo = (mobile: string, since: number) =>
+  eventually(async () => {
+    const sent = JSON.parse(await readFile(path.join(platform.logDir, 'sms', `${mobile}.json`), 'utf8')) as { params: { code: string }; sentAt: string };
+    return Date.parse(sent.sentAt) >= since ? sent.params.code : undefined;
+  });
+/** A new user of a partner (the campus one unless given) who asked for a code to `mobile`, and the code the SMS carried. */
+async function userWithCode(userId: string, mobile: string, partner = campus) {
+  const user = await userOf(partner, userId);
+  const since = Date.now();
+  expect((await sendCode(user.token, mobile)).status).toBe(200);
+  return { user, since, code: await codeSentTo(mobile, since) };
+}
+
 describe('MOBILE', () => {
-  const MOBILE_CODE = '/api/ucenter-service-provider/api/user/rnauth/mobile-code';
-  const sendCode = (token: string, mobileNo?: string) => post(MOBILE_CODE, mobileNo === undefined ? {} : { mobileNo }, { 'x-deepcloud-from': 'client', authorization: token });
-  const mobileBody = (mobileNo: string, code: string) => ({ rnAuthPatternCode: 'MOBILE', data: { mobileNo, code } });
-  /** The code the notifier's sandbox "sent" to the number after `since` (its development outbox directory). */
-  const codeSentTo = (mobile: string, since: number) =>
-    eventually(async () => {
-      const sent = JSON.parse(await readFile(path.join(platform.logDir, 'sms', `${mobile}.json`), 'utf8')) as { params: { code: string }; sentAt: string };
-      return Date.parse(sent.sentAt) >= since ? sent.params.code : undefined;
-    });
   const otherThan = (code: string) => (code === '000000' ? '111111' : '000000');
-  /** A new user of the campus partner who asked for a code to `mobile`, and the code the SMS carried. */
-  async function userWithCode(userId: string, mobile: string) {
-    const user = await userOf(campus, userId);
-    const since = Date.now();
-    expect((await sendCode(user.token, mobile)).status).toBe(200);
-    return { user, since, code: await codeSentTo(mobile, since) };
-  }
 
   it('when the code sent to the number is typed in, then verified (no roster role, no identity shown); the code works once', async () => {
     const user = await userOf(campus, 'mobile-user');
@@ -493,6 +499,128 @@ describe('MOBILE', () => {
     expect((await sendCode(user.token, '12345678901')).body).toEqual({ code: 400, message: 'mobileNo 不是有效的手机号', data: {} });
     expect((await sendCode(user.token)).body).toMatchObject({ code: 400, message: 'mobileNo 必填' });
     expect((await rnauth(user.token, mobileBody('12345678901', '123456'))).body).toMatchObject({ code: 400, message: 'mobileNo 不是有效的手机号' });
+  });
+});
+
+describe('information already verified by another user (409 / 410), then MERGE', () => {
+  const STUDENT = { name: '张三', identityNo: '410102201203150734', outid: '150942', customerCode: '1001' };
+  /** The IMPORT 409 below: its holder (with verified mobile 13800138011) and the user answered 409. */
+  let holder: { token: string; guid: string };
+  let taker: { token: string; guid: string };
+  let mergeCode = '';
+  let merged: Answer;
+  const mergeBody = (code: string, authInfo: Record<string, unknown> = STUDENT, pattern = 'MERGE') => ({
+    rnAuthPatternCode: pattern,
+    data: { code, oldGuid: holder.guid, authInfo },
+  });
+  const subjectOf = async (guid: string) =>
+    (await withMongo((c) => c.db(platform.dbName('gateway')).collection<{ _id: string }>('subjects').findOne({ uid: Number(guid) })))!._id;
+  /** Who holds the records in identity-lookup, by the two users' subject ids. */
+  async function holders() {
+    const [old, young] = [await subjectOf(holder.guid), await subjectOf(taker.guid)];
+    const count = (collection: string, subjectId: string) =>
+      withMongo((c) => c.db(platform.dbName('identity-lookup')).collection(collection).countDocuments({ partnerId: campus.app_id, subjectId }));
+    return {
+      identity: { old: await count('verified_identities', old), new: await count('verified_identities', young) },
+      mobile: { old: await count('verified_mobiles', old), new: await count('verified_mobiles', young) },
+    };
+  }
+  /** A user who proved `mobile` with the MOBILE pattern. */
+  async function mobileHolder(userId: string, mobile: string, partner = campus) {
+    const holder = await userWithCode(userId, mobile, partner);
+    expect((await rnauth(holder.user.token, mobileBody(mobile, holder.code))).status).toBe(200);
+    return holder.user;
+  }
+  /** The resend interval per number (MOBILE_CODE_RESEND_AFTER_MS) before a second user asks for a code to it. */
+  const resendPause = () => new Promise((r) => setTimeout(r, 1_600));
+
+  it('when a number another user verified is proved, then 409 with their masked mobile and guid, and the attempt is kept without personal data in clear', async () => {
+    const holder = await mobileHolder('held-mobile-holder', '13800138010');
+    await resendPause();
+    const taker = await userWithCode('held-mobile-taker', '13800138010');
+    expect(await rnauth(taker.user.token, mobileBody('13800138010', taker.code))).toEqual({
+      status: 409,
+      body: { code: 409, message: '当前认证信息已被 138******10 占用', data: { mobileNo: '138******10', guid: holder.guid } },
+    });
+    const kept = await withMongo((c) => c.db(platform.dbName('gateway')).collection('merge_attempts').find({ partnerId: campus.app_id }).toArray());
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ authInfoFingerprint: expect.any(String), expiresAt: expect.any(Date) });
+    expect(JSON.stringify(kept)).not.toContain('13800138010');
+  });
+
+  it('when an ID number held by a user with a verified mobile is proved by IMPORT, then 409 names that user', async () => {
+    holder = await userOf(campus, 'held-id-holder');
+    expect((await rnauth(holder.token, { rnAuthPatternCode: 'IMPORT', data: STUDENT })).status).toBe(200);
+    await mobileHolder('held-id-holder', '13800138011');
+    taker = await userOf(campus, 'held-id-taker');
+    expect((await rnauth(taker.token, { rnAuthPatternCode: 'IMPORT', data: STUDENT })).body).toEqual({
+      code: 409,
+      message: '当前认证信息已被 138******11 占用',
+      data: { mobileNo: '138******11', guid: holder.guid },
+    });
+  });
+
+  it('when the 409 user asks for the MERGE code with the holder\'s guid, then it goes to the holder\'s verified mobile; another guid is refused', async () => {
+    const send = (oldGuid: string) => post(MOBILE_CODE, { oldGuid }, { 'x-deepcloud-from': 'client', authorization: taker.token });
+    expect(await send(taker.guid)).toEqual({ status: 400, body: { code: 400, message: 'oldGuid 不是待合并的用户，请重新认证', data: {} } });
+    await resendPause();
+    const since = Date.now();
+    expect((await send(holder.guid)).body).toEqual({ code: 200, message: 'OK', data: { expiresIn: 300, resendIn: 2 } });
+    mergeCode = await codeSentTo('13800138011', since);
+  });
+
+  it('when MERGE carries a wrong code, then 422 MOBILE.WRONG_CODE and nothing moves', async () => {
+    const wrong = mergeCode === '000000' ? '111111' : '000000';
+    expect((await rnauth(taker.token, mergeBody(wrong))).body).toMatchObject({ code: 422, message: '验证码错误', data: { reason: 'MOBILE.WRONG_CODE' } });
+    expect(await holders()).toEqual({ identity: { old: 1, new: 0 }, mobile: { old: 1, new: 0 } });
+  });
+
+  it('when MERGE carries an authInfo other than the 409 attempt\'s, then 400 and the code is not spent', async () => {
+    expect((await rnauth(taker.token, mergeBody(mergeCode, { ...STUDENT, outid: '150941' }))).body).toEqual({
+      code: 400,
+      message: 'data.authInfo 与触发合并的认证信息不符',
+      data: {},
+    });
+    expect((await rnauth(taker.token, mergeBody(mergeCode, { ...STUDENT, extra: 1 }, 'MEGRE'))).body).toMatchObject({ code: 400 });
+  });
+
+  it('when realname-pattern is SIGKILLed in the middle of a merge, then after its restart exactly the new user holds the identity and the mobile', async () => {
+    // identity-lookup down: the code is accepted and the merge is under way, but it cannot move the
+    // records, so the gateway answers 202 with the merge still open: the kill lands midway.
+    await platform.services['identity-lookup'].stop();
+    const pending = await rnauth(taker.token, mergeBody(mergeCode, { customerCode: '1001', outid: '150942', identityNo: STUDENT.identityNo, name: STUDENT.name }, 'MEGRE'));
+    expect(pending.body).toMatchObject({ code: 202, data: { rnAuthTicket: expect.any(String) } });
+    const open = await withMongo((c) => c.db(platform.dbName('realname-pattern')).collection('verifications').findOne({ method: 'user-merge', state: { $in: ['STARTED', 'PROCESSING'] } }));
+    expect(open).not.toBeNull();
+    await platform.services['realname-pattern'].stop('SIGKILL');
+    await platform.services['identity-lookup'].start();
+    expect(await holders()).toEqual({ identity: { old: 1, new: 0 }, mobile: { old: 1, new: 0 } });
+    await platform.services['realname-pattern'].start();
+
+    const app = await appTokenOf(campus);
+    await eventually(async () => ((await result(app, pending.body.data.rnAuthTicket)).body.data.result === true ? true : undefined), 60_000);
+    expect(await holders()).toEqual({ identity: { old: 0, new: 1 }, mobile: { old: 0, new: 1 } });
+    merged = await rnauth(taker.token, mergeBody(mergeCode));
+    expect(merged.body).toMatchObject({ code: 200, message: 'OK', data: { guid: taker.guid, rnAuthTicket: pending.body.data.rnAuthTicket } });
+  }, 120_000);
+
+  it('when a completed MERGE is sent again, then the same answer comes back and nothing changes', async () => {
+    expect(await rnauth(taker.token, mergeBody(mergeCode))).toEqual(merged);
+    expect(await holders()).toEqual({ identity: { old: 0, new: 1 }, mobile: { old: 0, new: 1 } });
+    // The old user now holds nothing: the new one is the holder the next 409 names.
+    const third = await userOf(campus, 'held-id-third');
+    expect((await rnauth(third.token, { rnAuthPatternCode: 'IMPORT', data: STUDENT })).body).toMatchObject({ code: 409, data: { mobileNo: '138******11', guid: taker.guid } });
+  });
+
+  it('when the partner turned merging off (feature no-campus-merge), then 410 although the holder has a verified mobile', async () => {
+    const noMerge = await createPartner(platform, 'campus without merge', `${FEATURES},no-campus-merge`);
+    await mobileHolder('no-merge-holder', '13800138012', noMerge);
+    await resendPause();
+    const taker = await userWithCode('no-merge-taker', '13800138012', noMerge);
+    expect(await rnauth(taker.user.token, mobileBody('13800138012', taker.code))).toEqual({
+      status: 410,
+      body: { code: 410, message: '当前认证信息已被占用，请联系人工客服', data: {} },
+    });
   });
 });
 

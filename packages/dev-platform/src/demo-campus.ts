@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PartnerCredentials, signBody } from './partner-client';
@@ -10,17 +11,54 @@ const DEMO_SCHOOLS = [
   { customerCode: '1002', name: '第二实验小学', ecard: true, dpcode: '10020000' },
 ];
 
+/**
+ * Identities of the face examples: valid GB 11643 numbers used nowhere else in the demo (an ID
+ * number verified for one user of the partner is that user's). Sequence codes outside the
+ * sandboxes' failure ranges (realname-pattern's README), so both pass.
+ */
+const WECHAT_IDENTITY = { realName: '陈静', identityNo: '11010119950518123X' };
+const UNIONPAY_IDENTITY = { name: '周明', certCode: '110101198808084563' };
+/** Sandbox SMS numbers 13800000001-3 fail on purpose (notifier's sandbox SMS): this one is sent. */
+const DEMO_MOBILE = '13912345678';
+/** The sandbox e-card systems accept this password for any account (seed 003's example). */
+const ECARD_PASSWORD = '123456';
+
+const UCENTER = '/api/ucenter-service-provider/api/user';
+const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+
+interface Answer {
+  code: number;
+  message: string;
+  data: Record<string, string> | null;
+}
+
 async function signedPost(gatewayUrl: string, urlPath: string, creds: PartnerCredentials, body: Record<string, unknown>) {
-  const res = await fetch(`${gatewayUrl}${urlPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signBody(creds, body)) });
-  const answer = (await res.json()) as { code: number; data: Record<string, string> | null; message: string };
+  const res = await fetch(`${gatewayUrl}${urlPath}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(signBody(creds, body)),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const answer = (await res.json()) as Answer;
   if (answer.code !== 200 || !answer.data) throw new Error(`${urlPath} failed: ${answer.code} ${answer.message}`);
   return answer.data;
 }
 
 /**
+ * A shell command printing the code in the sandbox SMS file, waiting up to 10 s for it: the
+ * notifier sends (writes) the message a moment after the gateway has answered.
+ */
+const readSmsCode = (file: string) =>
+  `node -e "const t=Date.now();(function r(){try{console.log(require('${file}').params.code)}catch{Date.now()-t<1e4?setTimeout(r,200):process.exit(1)}})()"`;
+
+/** The yyyyMMddHHmmss of UnionPay's txnTime, China time. */
+const txnTime = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+
+/**
  * Seed 003 for `npm start`: imports the demo rosters for the partner with the kyc-roster CLI (as an
- * operator would), mints a user access token and an app token, and returns example requests that
- * work as printed (IMPORT, IMPORT-ECARD, RELATION, and the result query by ticket).
+ * operator would), mints one user access token per example and an app token, runs one IMPORT so
+ * the result query has a real ticket, and returns example requests that work as printed: every
+ * pattern served, one refusal, and the result query at both of the seed's paths.
  */
 export async function campusDemo(platform: Platform, mongoUrl: string, partner: PartnerCredentials): Promise<string[]> {
   const root = findRepoRoot();
@@ -29,25 +67,78 @@ export async function campusDemo(platform: Platform, mongoUrl: string, partner: 
   for (const s of DEMO_SCHOOLS) {
     const file = path.join(root, `services/identity-lookup/sandbox/demo-roster-${s.customerCode}.csv`);
     const args = ['import', '--partner', partner.app_id, '--customer-code', s.customerCode, '--name', s.name, '--ecard-school', String(s.ecard), '--dpcode', s.dpcode];
-    await promisify(execFile)(process.execPath, [cli, ...args, '--file', file], { env });
+    await promisify(execFile)(process.execPath, [cli, ...args, '--file', file], { env, timeout: 60_000 });
   }
   const url = platform.gatewayUrl;
-  const users = await Promise.all(['demo-campus-1', 'demo-campus-2', 'demo-campus-3'].map((u) => signedPost(url, '/api/platform/session', partner, { user_id: u })));
+  // One user per example: each verifies a different person, so none answers 410 for another's.
+  const userIds = ['ticket', 'import', 'whitelist', 'ecard', 'relation-1', 'relation-2', 'mobile', 'wechat', 'unionpay', 'refused'];
+  const sessions = await Promise.all(userIds.map((u) => signedPost(url, '/api/platform/session', partner, { user_id: `demo-campus-${u}` })));
+  const user = Object.fromEntries(userIds.map((u, i) => [u, sessions[i]]));
   const app = await signedPost(url, '/api/platform/app-token', partner, { grant_type: 'client_credentials' });
-  const rnauth = (token: string, body: unknown) =>
-    `  curl -s -X POST '${url}/api/ucenter-service-provider/api/user/rnauth' -H 'x-deepcloud-from: client' -H 'authorization: ${token}' -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
+
+  const headers = (token: string) => `-H 'x-deepcloud-from: client' -H 'authorization: ${token}'`;
+  const post = (urlPath: string, token: string, body: string) => `  curl -s -X POST '${url}${urlPath}' ${headers(token)} -H 'content-type: application/json' -d '${body}'`;
+  const rnauth = (who: string, pattern: string, data: Record<string, unknown>, guid?: string) =>
+    post(`${UCENTER}/rnauth`, user[who].access_token, JSON.stringify({ rnAuthPatternCode: pattern, ...(guid ? { guid } : {}), data }));
+
+  // A verification made here, so that the result query is printed with a ticket that exists.
+  const ticketRes = await fetch(`${url}${UCENTER}/rnauth`, {
+    method: 'POST',
+    headers: { 'x-deepcloud-from': 'client', authorization: user.ticket.access_token, 'content-type': 'application/json' },
+    body: JSON.stringify({ rnAuthPatternCode: 'IMPORT', data: { name: '王五', identityNo: '410102199007200917', outid: '150944', customerCode: '1001' } }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const ticketAnswer = (await ticketRes.json()) as Answer;
+  if (ticketAnswer.code !== 200 || !ticketAnswer.data) throw new Error(`the demo IMPORT failed: ${ticketAnswer.code} ${ticketAnswer.message}`);
+  const ticket = ticketAnswer.data.rnAuthTicket;
+
+  const smsFile = path.join(platform.gatewayEnv.SMS_SANDBOX_DIR, `${DEMO_MOBILE}.json`);
+  const now = new Date();
   return [
-    `Seed 003 (demo rosters 1001 and 1002 imported; access_token + guid of demo-campus-1..3 and an app token, from /api/platform/session and /api/platform/app-token):`,
-    rnauth(users[0].access_token, {
-      rnAuthPatternCode: 'IMPORT',
-      guid: users[0].guid,
-      data: { name: '刘大宝', identityNo: '410102198504120315', outid: '150940', customerCode: '1001', role: 2 },
+    'Seed 003 (rosters 1001 and 1002 of identity-lookup/sandbox imported; one access_token per example from /api/platform/session, guid optional):',
+    '  IMPORT (name + identityNo + outid against the roster, guid = the token\'s user):',
+    rnauth('import', 'IMPORT', { name: '刘大宝', identityNo: '410102198504120315', outid: '150940', customerCode: '1001', role: 2 }, user.import.guid),
+    '  IMPORT-ECARD (whitelist, school without e-card: outid + name):',
+    rnauth('whitelist', 'IMPORT-ECARD', { name: '李四', outid: '150943', customerCode: '1001' }),
+    `  ECARD (e-card school 1002; the sandbox e-card system takes password ${ECARD_PASSWORD}):`,
+    rnauth('ecard', 'ECARD', { outid: '350002', name: '三五二', password: ECARD_PASSWORD, customerCode: '1002' }),
+    '  RELATION type 1 (the child\'s e-card password) and type 2 (the roster lists the parent):',
+    rnauth('relation-1', 'RELATION', { name: '赵六', relation: 'F', outid: '350002', childName: '三五二', customerCode: '1002', type: 1, password: ECARD_PASSWORD }),
+    rnauth('relation-2', 'RELATION', { name: '王丽', identityNo: '410102198702030425', relation: 'M', outid: '150941', childName: '刘小宝', customerCode: '1001', type: 2 }),
+    '  MOBILE: ask for the code, read it where the sandbox SMS writes it (SMS_SANDBOX_DIR), verify:',
+    post(`${UCENTER}/rnauth/mobile-code`, user.mobile.access_token, JSON.stringify({ mobileNo: DEMO_MOBILE })),
+    `  CODE=$(${readSmsCode(smsFile)})`,
+    post(`${UCENTER}/rnauth`, user.mobile.access_token, `{"rnAuthPatternCode":"MOBILE","data":{"mobileNo":"${DEMO_MOBILE}","code":"'"$CODE"'"}}`),
+    '  WECHAT-FACE (sandbox verifyResult: sandbox.pass.<md5(identityNo)>.<md5(realName)>):',
+    rnauth('wechat', 'WECHAT-FACE', {
+      accessToken: 'demo-wechat-app-token',
+      verifyResult: `sandbox.pass.${md5(WECHAT_IDENTITY.identityNo)}.${md5(WECHAT_IDENTITY.realName)}`,
+      ...WECHAT_IDENTITY,
+      deviceId: 'D2486350057',
     }),
-    rnauth(users[1].access_token, { rnAuthPatternCode: 'IMPORT-ECARD', data: { name: '李四', outid: '150943', customerCode: '1001' } }),
-    rnauth(users[2].access_token, {
-      rnAuthPatternCode: 'RELATION',
-      data: { name: '王丽', identityNo: '410102198702030425', relation: 'M', outid: '150941', childName: '刘小宝', customerCode: '1001', type: 2 },
+    '  UNIONPAY-FACE (sandbox: passes unless certCode\'s sequence code is 960-968):',
+    rnauth('unionpay', 'UNIONPAY-FACE', {
+      token: 'demo-unionpay-token',
+      sign: 'demo-sign',
+      ts: now.getTime(),
+      action: 'faceAuth',
+      txnTime: txnTime(now),
+      txnSrc: 'APP',
+      orgCode: 'DEMO',
+      orgSeq: 'DEMO0001',
+      comUserId: 'demo',
+      authCode: '0001',
+      sceneCode: '01',
+      protocoVerison: '1.0',
+      authSeq: 'DEMOAUTH0001',
+      ...UNIONPAY_IDENTITY,
+      certType: '01',
+      faceImage: 'ZmFjZQ==',
     }),
-    `  curl -s -H 'x-deepcloud-from: client' -H 'authorization: ${app.access_token}' '${url}/api/ucenter-service-provider/api/user/getresult?rnAuthTicket=RN_AUTH_TICKET'`,
+    '  Refused (422 ROSTER.ID_MISMATCH: the roster holds another ID number for 150941):',
+    rnauth('refused', 'IMPORT', { name: '刘小宝', identityNo: '410102198504120315', outid: '150941', customerCode: '1001' }),
+    `  Result by ticket (app token from /api/platform/app-token; ${ticket} is an IMPORT the demo ran), at both paths:`,
+    `  curl -s ${headers(app.access_token)} '${url}${UCENTER}/rnauth/result?rnAuthTicket=${ticket}'`,
+    `  curl -s ${headers(app.access_token)} '${url}${UCENTER}/getresult?rnAuthTicket=${ticket}'`,
   ];
 }

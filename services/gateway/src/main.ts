@@ -6,9 +6,10 @@ import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
 import { connectMongo, ensureIndexes, OutboxRelay } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { createDownstreamClients } from './adapters/grpc/downstream-clients';
-import { grpcIdentitiesPort, grpcLivenessPort, grpcMobileCodesPort, grpcPhotosPort, grpcReviewCasesPort, grpcVerificationsPort } from './adapters/grpc/platform-ports';
+import { grpcIdentitiesPort, grpcLivenessPort, grpcMobileCodesPort, grpcPhotosPort, grpcReviewCasesPort, grpcVerificationsPort, grpcVerifiedHoldersPort } from './adapters/grpc/platform-ports';
 import { CompanyKeyRepository } from './adapters/mongo/company-key-repository';
 import { MemberSubmissionRepository } from './adapters/mongo/member-submission-repository';
+import { MergeAttemptRepository } from './adapters/mongo/merge-attempt-repository';
 import { SubmissionPublisher } from './adapters/kafka/submission-publisher';
 import { PartnerRepository } from './adapters/mongo/partner-repository';
 import { SessionRepository } from './adapters/mongo/session-repository';
@@ -36,9 +37,11 @@ runMain(SERVICE, async () => {
   const appTokens = new AppTokenRepository(mongo);
   const memberSubmissions = new MemberSubmissionRepository(mongo, cipher);
   const appAuthDrafts = new AppAuthDraftRepository(mongo, cipher);
-  await ensureIndexes([companyKeys.model, partners.model, sessions.subjects, sessions.sessions, sessions.nonces, memberSubmissions.model, appAuthDrafts.model, appTokens.model]);
+  const mergeAttempts = new MergeAttemptRepository(mongo, cipher);
+  await ensureIndexes([companyKeys.model, partners.model, sessions.subjects, sessions.sessions, sessions.nonces, memberSubmissions.model, appAuthDrafts.model, appTokens.model, mergeAttempts.model]);
   sessions.startSweeper();
   appTokens.startSweeper();
+  mergeAttempts.startSweeper();
 
   const bus = eventBusFor(SERVICE, config.kafka, logger);
   await bus.connect();
@@ -93,6 +96,12 @@ runMain(SERVICE, async () => {
         liveness: grpcLivenessPort(clients),
         providerVerifications: grpcVerificationsPort({ verifications: clients.campusProviders }),
         mobileCodes: grpcMobileCodesPort(clients),
+        userMerges: {
+          ...grpcVerifiedHoldersPort(clients),
+          keepAttempt: (attempt) => mergeAttempts.keepAttempt(attempt),
+          findAttempt: (partnerId, subjectId, authInfo) => mergeAttempts.findAttempt(partnerId, subjectId, authInfo),
+          recordMerge: (partnerId, subjectId, ticket) => mergeAttempts.recordMerge(partnerId, subjectId, ticket),
+        },
       },
       settings: {
         sessionTtlSeconds: config.sessionTtlSeconds,
@@ -140,7 +149,7 @@ runMain(SERVICE, async () => {
     { name: 'flush partner outbox', run: () => partnerRelay.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
     { name: 'close grpc clients', run: async () => clients.close() },
-    { name: 'close mongo', run: async () => (sessions.stopSweeper(), appTokens.stopSweeper(), mongo.close()) },
+    { name: 'close mongo', run: async () => (sessions.stopSweeper(), appTokens.stopSweeper(), mergeAttempts.stopSweeper(), mongo.close()) },
     { name: 'close admin server', run: () => admin.close() },
   ]);
 });

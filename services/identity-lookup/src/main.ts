@@ -7,8 +7,10 @@ import { identityLookupGrpc } from './adapters/grpc/identity-lookup-grpc';
 import { rosterGrpc } from './adapters/grpc/roster-grpc';
 import { RosterRepository } from './adapters/mongo/roster-repository';
 import { VerifiedIdentityRepository } from './adapters/mongo/verified-identity-repository';
+import { VerifiedMobileRepository } from './adapters/mongo/verified-mobile-repository';
 import { RosterMatching } from './application/roster-matching';
 import { VerifiedIdentities } from './application/verified-identities';
+import { VerifiedMobiles } from './application/verified-mobiles';
 import { loadIdentityLookupConfig } from './config';
 
 const SERVICE = 'identity-lookup';
@@ -22,9 +24,11 @@ runMain(SERVICE, async () => {
 
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
   const verifiedIdentities = new VerifiedIdentityRepository(mongo, cipher);
+  const verifiedMobiles = new VerifiedMobileRepository(mongo, cipher);
   const rosters = new RosterRepository(mongo, cipher);
-  await ensureIndexes([verifiedIdentities.model, ...rosters.models]);
+  await ensureIndexes([verifiedIdentities.model, verifiedMobiles.model, ...rosters.models]);
   const identities = new VerifiedIdentities(verifiedIdentities, regions);
+  const mobiles = new VerifiedMobiles(verifiedMobiles);
   const matching = new RosterMatching(rosters);
 
   const grpc = await startGrpcServer({
@@ -32,7 +36,7 @@ runMain(SERVICE, async () => {
     listen: config.grpc,
     tls: config.grpcTls,
     services: [
-      identityLookupGrpc({ identities, regions, recordCallers: splitList(config.recordAllowedCallers), logger }),
+      identityLookupGrpc({ identities, mobiles, transferStores: { identities: verifiedIdentities, mobiles: verifiedMobiles }, regions, recordCallers: splitList(config.recordAllowedCallers), logger }),
       rosterGrpc({ matching, allowedCallers: splitList(config.rosterAllowedCallers), logger }),
     ],
     logger,

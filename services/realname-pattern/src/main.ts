@@ -24,6 +24,7 @@ import { ReviewVerifications } from './application/review-verifications';
 import { StartVerification } from './application/start-verification';
 import { loadRealnamePatternConfig } from './config';
 import { createMethodRegistry } from './methods/registry';
+import { sendMergeCode } from './methods/user-merge/user-merge-method';
 import { selectIdAuthority } from './providers/id-authority/select-id-authority';
 import { selectLiveness } from './providers/liveness/select-liveness';
 import { selectEcard } from './providers/ecard/select-ecard';
@@ -79,6 +80,8 @@ runMain(SERVICE, async () => {
     unionpayFace,
     wechatFaceMaxAgeMs: config.wechatFace.maxAgeMs,
     mobileCodes,
+    mobiles: identities,
+    logger,
   });
   const processing = new ProcessVerifications({
     store: verifications,
@@ -119,6 +122,7 @@ runMain(SERVICE, async () => {
           await processing.processOne(id);
         },
         mobileCodes,
+        sendMergeCode: (input) => sendMergeCode({ mobileCodes, mobiles: identities }, input),
         logger,
       }),
     ],

@@ -32,6 +32,8 @@ export interface SubjectsPort {
   findSubject(partnerId: string, partnerUserId: string): Promise<SubjectRef | undefined>;
   /** The partner's own user id of a subject (stored sealed), undefined if unknown. */
   partnerUserIdOf(subjectId: string): Promise<string | undefined>;
+  /** A subject's numeric id (seed 003 guid), undefined if unknown. */
+  uidOf(subjectId: string): Promise<number | undefined>;
 }
 
 export interface SessionView {
@@ -340,6 +342,42 @@ export interface GatewayPorts {
   providerVerifications?: VerificationsPort;
   /** One-time codes by SMS for the mobile-code method (seed 003 MOBILE); absent: MOBILE is not offered. */
   mobileCodes?: MobileCodesPort;
+  /** Seed 003's user merge (409 then MERGE); absent: information held by another user answers 410. */
+  userMerges?: UserMergesPort;
+}
+
+/** The 409 attempt kept for the MERGE that follows it: ids and a keyed fingerprint, no personal data in clear. */
+export interface MergeAttempt {
+  partnerId: string;
+  /** The user who was answered 409 (who may merge). */
+  subjectId: string;
+  /** The user holding what the attempt proved (whose information moves). */
+  holderSubjectId: string;
+  /** The seed 003 pattern of the attempt. */
+  pattern: string;
+  /** The attempt's `data` exactly as sent (only its keyed fingerprint is kept). */
+  authInfo: unknown;
+  expiresAt: Date;
+}
+
+/**
+ * Who holds what a verification proved (identity-lookup's verified ID numbers and mobiles), and the
+ * 409 attempts kept for the MERGE that follows.
+ */
+export interface UserMergesPort {
+  /** The other subject of the partner holding a verified ID number or mobile (whichever is given), undefined when none. */
+  holderOf(partnerId: string, subjectId: string, proved: { idNumber: string; mobile: string }): Promise<string | undefined>;
+  /** A subject's verified mobile, masked ("180******11"); undefined when it has none. */
+  maskedMobileOf(partnerId: string, subjectId: string): Promise<string | undefined>;
+  /** Keeps the attempt that answered 409, replacing the subject's previous one, until it expires. */
+  keepAttempt(attempt: MergeAttempt): Promise<void>;
+  /**
+   * The subject's live 409 attempt: its holder, whether `authInfo` (when given) is the attempt's
+   * own (same fingerprint), and the ticket of the merge started from it, if one was.
+   */
+  findAttempt(partnerId: string, subjectId: string, authInfo?: unknown): Promise<{ holderSubjectId: string; authInfoMatches: boolean; mergeTicket?: string } | undefined>;
+  /** Records the merge verification started from the subject's attempt (so a replay answers it). */
+  recordMerge(partnerId: string, subjectId: string, ticket: string): Promise<void>;
 }
 
 /**
@@ -348,5 +386,9 @@ export interface GatewayPorts {
  * KYC.MOBILE_CODE.INVALID_MOBILE.
  */
 export interface MobileCodesPort {
-  send(input: { partnerId: string; subjectId: string; mobile: string; correlationId: string }): Promise<{ expiresInSeconds: number; resendInSeconds: number }>;
+  /**
+   * With `holderSubjectId` (seed 003 MERGE) the code goes to that subject's verified mobile instead
+   * of `mobile` (FAILED_PRECONDITION KYC.MOBILE_CODE.NO_VERIFIED_MOBILE when it has none).
+   */
+  send(input: { partnerId: string; subjectId: string; mobile: string; holderSubjectId?: string; correlationId: string }): Promise<{ expiresInSeconds: number; resendInSeconds: number }>;
 }

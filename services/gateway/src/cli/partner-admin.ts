@@ -2,6 +2,7 @@
 /**
  * Operator CLI for the partner registry (runs with the gateway's configuration):
  *   kyc-partner create --name NAME [--callback-url URL] [--features user-validate,member-verify]
+ *     (default: every feature but the opt-out no-campus-merge, which turns seed 003 user merging off)
  *   kyc-partner set-callback --app-id APP_ID --url URL
  *   kyc-partner rotate-secret --app-id APP_ID
  * Credentials (app secret, webhook secret) are printed once, as JSON on stdout; only sealed copies
@@ -11,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '@kyc/core';
 import { connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
-import { PARTNER_FEATURES, PartnerRepository } from '../adapters/mongo/partner-repository';
+import { DEFAULT_PARTNER_FEATURES, PARTNER_FEATURES, PartnerRepository } from '../adapters/mongo/partner-repository';
 import { loadGatewayConfig } from '../config';
 
 /** A callback endpoint must be an absolute http(s) URL. */
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
     options: {
       name: { type: 'string' },
       'callback-url': { type: 'string' },
-      features: { type: 'string', default: PARTNER_FEATURES.join(',') },
+      features: { type: 'string', default: DEFAULT_PARTNER_FEATURES.join(',') },
       'app-id': { type: 'string' },
       url: { type: 'string' },
     },

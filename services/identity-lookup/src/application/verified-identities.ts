@@ -24,6 +24,12 @@ export interface VerifiedIdentityStore {
   /** Runs `fn` with no other write of this subject's record interleaved, in this process. */
   serializeSubject<T>(partnerId: string, subjectId: string, fn: () => Promise<T>): Promise<T>;
   deleteSubject(partnerId: string, subjectId: string): Promise<boolean>;
+  /**
+   * Moves a subject's record to another subject of the partner in one single-document update
+   * conditioned on the old holder (the new subject's own record is removed first); false when
+   * there was none to move (never, or already moved).
+   */
+  transfer(partnerId: string, fromSubjectId: string, toSubjectId: string): Promise<boolean>;
 }
 
 export type RecordOutcome = { conflict: false; identity: VerifiedIdentity } | { conflict: true; conflictingSubjectId: string };

@@ -15,7 +15,8 @@ function memoryStore() {
     countSince: async (f, since) =>
       codes.filter((c) => c.createdAt > since && ('mobileIndex' in f ? c.mobileIndex === f.mobileIndex : c.partnerId === f.partnerId && c.subjectId === f.subjectId)).length,
     latestToNumber: async (mobileIndex) => latest((c) => c.mobileIndex === mobileIndex),
-    latestFor: async (partnerId, subjectId, mobileIndex) => latest((c) => c.partnerId === partnerId && c.subjectId === subjectId && c.mobileIndex === mobileIndex),
+    latestFor: async (partnerId, subjectId, mobileIndex) => latest((c) => c.partnerId === partnerId && c.subjectId === subjectId && c.mobileIndex === mobileIndex && !c.purpose),
+    latestForPurpose: async (partnerId, subjectId, purpose) => latest((c) => c.partnerId === partnerId && c.subjectId === subjectId && c.purpose === purpose),
     insert: async (code, event) => void (codes.push({ ...code }), events.push(event)),
     countAttempt: async (id, max) => {
       const c = codes.find((x) => x.id === id)!;
@@ -99,5 +100,15 @@ describe('mobile codes (seed 003 MOBILE)', () => {
     const { mem, codes } = setup();
     await expect(codes.send({ ...USER, mobile: '12345678901', correlationId: 'c' })).rejects.toMatchObject({ code: 'KYC.MOBILE_CODE.INVALID_MOBILE' });
     expect(mem.events).toEqual([]);
+  });
+
+  it('when a code is sent for a purpose (a MERGE), then only a check of that purpose accepts it, not a MOBILE check of the number', async () => {
+    const { codes, sentCode } = setup();
+    await codes.send({ ...USER, mobile: MOBILE, correlationId: 'c', purpose: 'merge:old' });
+    const code = sentCode();
+    await expect(codes.check({ ...USER, mobile: MOBILE, code })).resolves.toEqual({ ok: false, resultCode: 'MOBILE.NO_CODE' });
+    await expect(codes.checkPurpose({ ...USER, purpose: 'merge:other', code })).resolves.toEqual({ ok: false, resultCode: 'MOBILE.NO_CODE' });
+    await expect(codes.checkPurpose({ ...USER, purpose: 'merge:old', code })).resolves.toMatchObject({ ok: true });
+    await expect(codes.checkPurpose({ ...USER, purpose: 'merge:old', code })).resolves.toEqual({ ok: false, resultCode: 'MOBILE.NO_CODE' });
   });
 });

@@ -16,7 +16,10 @@ export interface MobileCodeRequested {
 export interface MobileCodeStore {
   countSince(filter: { mobileIndex: string } | { partnerId: string; subjectId: string }, since: Date): Promise<number>;
   latestToNumber(mobileIndex: string): Promise<StoredMobileCode | undefined>;
+  /** The latest MOBILE code (no purpose) sent to this number for this user. */
   latestFor(partnerId: string, subjectId: string, mobileIndex: string): Promise<StoredMobileCode | undefined>;
+  /** The latest code of a purpose (a MERGE's) sent for this user, whatever the number. */
+  latestForPurpose(partnerId: string, subjectId: string, purpose: string): Promise<StoredMobileCode | undefined>;
   insert(code: StoredMobileCode, event: MobileCodeRequested, correlationId: string): Promise<void>;
   /** Counts one attempt unless the code is used or out of attempts; false when it was not counted. */
   countAttempt(id: string, maxAttempts: number): Promise<boolean>;
@@ -47,7 +50,14 @@ export class MobileCodes {
     return this.deps.now?.() ?? new Date();
   }
 
-  async send(input: { partnerId: string; subjectId: string; mobile: string; correlationId: string }): Promise<{ expiresInSeconds: number; resendInSeconds: number }> {
+  async send(input: {
+    partnerId: string;
+    subjectId: string;
+    mobile: string;
+    correlationId: string;
+    /** A code that confirms something else than the number (see StoredMobileCode.purpose). */
+    purpose?: string;
+  }): Promise<{ expiresInSeconds: number; resendInSeconds: number }> {
     const { store, crypto, rules } = this.deps;
     const mobile = mainlandMobile(input.mobile);
     const mobileIndex = crypto.mobileIndex(mobile);
@@ -64,7 +74,7 @@ export class MobileCodes {
     const code = generateMobileCode();
     const expiresAt = new Date(now.getTime() + rules.ttlMs);
     await store.insert(
-      { id, partnerId: input.partnerId, subjectId: input.subjectId, mobileIndex, codeHash: crypto.codeHash(id, code), createdAt: now, expiresAt, attempts: 0 },
+      { id, partnerId: input.partnerId, subjectId: input.subjectId, mobileIndex, codeHash: crypto.codeHash(id, code), createdAt: now, expiresAt, attempts: 0, purpose: input.purpose },
       { codeId: id, partnerId: input.partnerId, ...crypto.seal(id, mobile, code), expiresAt },
       input.correlationId,
     );
@@ -74,14 +84,23 @@ export class MobileCodes {
 
   /** The latest code sent to this number for this user, against what the user typed. */
   async check(input: { partnerId: string; subjectId: string; mobile: string; code: string }): Promise<MobileCodeCheck> {
-    const { store, crypto, rules } = this.deps;
     const mobile = mainlandMobile(input.mobile);
-    const stored = await store.latestFor(input.partnerId, input.subjectId, crypto.mobileIndex(mobile));
+    return this.spend(await this.deps.store.latestFor(input.partnerId, input.subjectId, this.deps.crypto.mobileIndex(mobile)), input.code);
+  }
+
+  /** The latest code of this purpose sent for this user (seed 003 MERGE), against what the user typed. */
+  async checkPurpose(input: { partnerId: string; subjectId: string; purpose: string; code: string }): Promise<MobileCodeCheck> {
+    return this.spend(await this.deps.store.latestForPurpose(input.partnerId, input.subjectId, input.purpose), input.code);
+  }
+
+  /** Spends one attempt at a stored code; the right code is accepted once. */
+  private async spend(stored: StoredMobileCode | undefined, typed: string): Promise<MobileCodeCheck> {
+    const { store, crypto, rules } = this.deps;
     const now = this.now();
     const why = usableOrWhyNot(stored, now, rules.maxAttempts);
     if (why || !stored) return { ok: false, resultCode: why ?? MOBILE_RESULT.noCode };
     if (!(await store.countAttempt(stored.id, rules.maxAttempts))) return { ok: false, resultCode: MOBILE_RESULT.tooManyAttempts };
-    const given = Buffer.from(crypto.codeHash(stored.id, input.code));
+    const given = Buffer.from(crypto.codeHash(stored.id, typed));
     const expected = Buffer.from(stored.codeHash);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, resultCode: MOBILE_RESULT.wrongCode };
     if (!(await store.consume(stored.id, now))) return { ok: false, resultCode: MOBILE_RESULT.noCode };

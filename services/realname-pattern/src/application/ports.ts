@@ -25,6 +25,25 @@ export interface IdentityRegistry {
   ): Promise<{ conflict: boolean }>;
 }
 
+/** identity-lookup's verified mobiles (seed 003 MOBILE): a number is held by one subject of a partner. */
+export interface VerifiedMobileRegistry {
+  /** Records the number a verification proved; conflict when another subject of the partner holds it. */
+  recordVerifiedMobile(
+    input: { partnerId: string; subjectId: string; mobile: string; method: string; verificationId: string; verifiedAt: Date },
+    correlationId: string,
+  ): Promise<{ conflict: boolean }>;
+  /** A subject's verified mobile in clear (to send it a MERGE code), undefined when it has none. */
+  verifiedNumberOf(partnerId: string, subjectId: string, correlationId: string): Promise<string | undefined>;
+  /**
+   * Seed 003 MERGE: moves every verified record of one subject to another, each in one conditioned
+   * single-document update; repeated after it completed, it moves nothing.
+   */
+  transferVerifiedRecords(
+    input: { partnerId: string; fromSubjectId: string; toSubjectId: string },
+    correlationId: string,
+  ): Promise<{ identityMoved: boolean; mobileMoved: boolean }>;
+}
+
 /** A verification as stored, with what processing needs between attempts. */
 export interface StoredVerification {
   verification: Verification;

@@ -51,6 +51,8 @@ export interface StoredMobileCode {
   expiresAt: Date;
   attempts: number;
   usedAt?: Date;
+  /** What the code confirms besides the number ("merge:<holder subject>" for seed 003 MERGE); absent for MOBILE. */
+  purpose?: string;
 }
 
 /** Whether a stored code can still take an attempt, and if not, the result to fail with. */

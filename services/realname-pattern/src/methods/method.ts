@@ -22,6 +22,8 @@ export interface ProcessProgress {
   providerExpiresAt?: Date;
   /** The provider's own result code (liveness: SubCode 200-209). */
   providerSubCode?: string;
+  /** Seed 003 MERGE: the subject whose verified records move to the verification's subject. */
+  mergeFromSubjectId?: string;
 }
 
 /** Methods that begin with a provider at start (liveness: the provider hands out a certify id). */

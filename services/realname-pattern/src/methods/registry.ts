@@ -12,6 +12,7 @@ import { RosterMethodDeps } from './roster-match/roster-method';
 import { rosterRelationMethod } from './roster-relation/roster-relation-method';
 import { rosterWhitelistMethod } from './roster-whitelist/roster-whitelist-method';
 import { UnionpayFaceDeps, unionpayFaceMethod } from './unionpay-face/unionpay-face-method';
+import { UserMergeDeps, userMergeMethod } from './user-merge/user-merge-method';
 import { WechatFaceDeps, wechatFaceMethod } from './wechat-face/wechat-face-method';
 import { VerificationMethod } from './method';
 
@@ -52,7 +53,7 @@ export class MethodRegistry {
   }
 }
 
-export type MethodDeps = AuthorityCheckDeps & DocumentReviewDeps & LivenessDeps & RosterMethodDeps & EcardDeps & WechatFaceDeps & UnionpayFaceDeps & MobileCodeDeps;
+export type MethodDeps = AuthorityCheckDeps & DocumentReviewDeps & LivenessDeps & RosterMethodDeps & EcardDeps & WechatFaceDeps & UnionpayFaceDeps & MobileCodeDeps & UserMergeDeps;
 
 /** Every method the platform offers: one line per method. */
 export const createMethodRegistry = (deps: MethodDeps) =>
@@ -68,4 +69,5 @@ export const createMethodRegistry = (deps: MethodDeps) =>
     wechatFaceMethod(deps),
     unionpayFaceMethod(deps),
     mobileCodeMethod(deps),
+    userMergeMethod(deps),
   ]);

@@ -11,6 +11,7 @@ import {
   ReviewCasesPort,
   StoredObjectView,
   Upload,
+  UserMergesPort,
   VerificationState,
   VerificationsPort,
   VerificationView,
@@ -52,7 +53,7 @@ function verificationView(v: verification.Verification): VerificationView {
 export function grpcMobileCodesPort(clients: Pick<DownstreamClients, 'verifications'>): MobileCodesPort {
   const c = clients.verifications;
   return {
-    send: (input) => c.unary(c.raw.sendMobileCode, input, { correlationId: input.correlationId }),
+    send: (input) => c.unary(c.raw.sendMobileCode, { ...input, holderSubjectId: input.holderSubjectId ?? '' }, { correlationId: input.correlationId }),
   };
 }
 
@@ -163,6 +164,26 @@ export function grpcIdentitiesPort(clients: Pick<DownstreamClients, 'identityLoo
       const identity: Partial<typeof res.identity> = { ...res.identity };
       delete identity.verificationId;
       return identity as VerifiedIdentityView;
+    },
+  };
+}
+
+/** Who holds a verified ID number or mobile within a partner, and a holder's masked mobile (identity-lookup). */
+export function grpcVerifiedHoldersPort(clients: Pick<DownstreamClients, 'identityLookup'>): Pick<UserMergesPort, 'holderOf' | 'maskedMobileOf'> {
+  const c = clients.identityLookup;
+  return {
+    async holderOf(partnerId, subjectId, proved) {
+      if (proved.idNumber) {
+        const res = await c.unary(c.raw.checkIdNumberAvailable, { partnerId, subjectId, idNumber: proved.idNumber });
+        return res.available ? undefined : res.conflictingSubjectId;
+      }
+      if (!proved.mobile) return undefined;
+      const res = await c.unary(c.raw.findVerifiedMobile, { partnerId, subjectId: '', mobile: proved.mobile, reveal: false });
+      return res.found && res.subjectId !== subjectId ? res.subjectId : undefined;
+    },
+    async maskedMobileOf(partnerId, subjectId) {
+      const res = await c.unary(c.raw.findVerifiedMobile, { partnerId, subjectId, mobile: '', reveal: false });
+      return res.found ? res.maskedMobile : undefined;
     },
   };
 }

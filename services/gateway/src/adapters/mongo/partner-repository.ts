@@ -4,6 +4,7 @@ import { partner as partnerEvents } from '@kyc/contracts';
 import { TOPICS } from '@kyc/kafka-bus';
 import { bytesOf, outboxRecord, outboxSchemaFields, pushOutbox } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
+import { NO_MERGE_FEATURE } from '../../application/campus-merges';
 import { PartnersPort, PartnerView } from '../../application/ports';
 
 /**
@@ -37,7 +38,10 @@ export type PartnerDoc = mongoose.InferSchemaType<typeof partnerSchema> & { _id:
 export type Partner = PartnerView;
 
 /** Features a partner may be granted; each names a partner contract or capability. */
-export const PARTNER_FEATURES = ['user-validate', 'member-verify', 'idcard-check', 'campus-auth'] as const;
+export const PARTNER_FEATURES = ['user-validate', 'member-verify', 'idcard-check', 'campus-auth', NO_MERGE_FEATURE] as const;
+
+/** What a partner created without a feature list is granted: every capability, no opt-out. */
+export const DEFAULT_PARTNER_FEATURES = PARTNER_FEATURES.filter((f) => f !== NO_MERGE_FEATURE);
 
 const secretContext = (appId: string) => `partner:${appId}:secret`;
 const webhookSecretContext = (appId: string) => `partner:${appId}:webhook-secret`;

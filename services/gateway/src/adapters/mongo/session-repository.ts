@@ -111,6 +111,11 @@ export class SessionRepository implements SubjectsPort, SessionsPort, NoncesPort
     return this.cipher.openString(bytesOf(found.partnerUserIdSealed as Buffer), partnerUserIdContext(subjectId));
   }
 
+  async uidOf(subjectId: string): Promise<number | undefined> {
+    const found = await this.subjects.findById(subjectId, { uid: 1 }).lean<{ uid: number }>();
+    return found?.uid;
+  }
+
   async mint(partnerId: string, partnerUserId: string, ttlSeconds: number): Promise<{ sid: string; session: Session }> {
     const { subjectId, uid } = await this.subjectFor(partnerId, partnerUserId);
     const sid = randomBytes(24).toString('base64url');

@@ -67,7 +67,7 @@ const relativeInfo = (l: RosterLinkedMember) => {
  * RELATION (a parent, role 3) the child's. `deviceId` is the device the request named (WECHAT-FACE),
  * null for patterns that carry none; face patterns prove a person, not a roster role (role null).
  */
-export function successData(pattern: ServedPattern, guid: string, verification: VerificationView, methodOutput: Record<string, string>, deviceId?: string) {
+export function successData(pattern: ServedPattern | 'MERGE', guid: string, verification: VerificationView, methodOutput: Record<string, string>, deviceId?: string) {
   const member = parsed<RosterMember | null>(methodOutput.member, null);
   const relatives = parsed<RosterLinkedMember[]>(methodOutput.relatives, []);
   const school = member?.school ?? (pattern === 'RELATION' ? relatives[0]?.member?.school : undefined);

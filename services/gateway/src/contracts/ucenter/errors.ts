@@ -18,6 +18,8 @@ const ERRORS: Record<string, UcenterReply> = {
   'KYC.ECARD.PASSWORD_REQUIRED': [400, 'data.password 必填'],
   'KYC.MOBILE_CODE.INVALID_MOBILE': [400, 'mobileNo 不是有效的手机号'],
   'KYC.MOBILE_CODE.RATE_LIMITED': [429, '验证码发送过于频繁，请稍后再试'],
+  // A MERGE code asked for a holder who no longer has a verified mobile: merging cannot be confirmed.
+  'KYC.MOBILE_CODE.NO_VERIFIED_MOBILE': [410, '当前认证信息已被占用，请联系人工客服'],
   'KYC.UNIONPAY_FACE.BAD_INPUT': [400, '请求参数错误'],
 };
 
@@ -57,7 +59,8 @@ export function ucenterErrorOf(err: unknown): UcenterReply {
 /**
  * A failed verification's result code -> seed 003 code and message. The information was not
  * proved: 422, with the stable reason in `data.reason`. IDENTITY.CONFLICT (another user of the
- * partner already verified this identity) is the seed's 410, since merging is not offered.
+ * partner already verified this information) is the seed's 410 when no merge can be offered; the
+ * routes answer 409 first when one can (application/campus-merges.ts).
  */
 const RESULTS: Record<string, UcenterReply> = {
   'ROSTER.NO_SUCH_SCHOOL': [422, '学校不存在'],

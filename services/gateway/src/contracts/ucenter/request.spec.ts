@@ -81,8 +81,8 @@ describe('rnauth request parsing', () => {
   });
 
   it('when a field is missing or malformed, then the refusal names it', () => {
-    expect(parsePatternRequest({ ...IMPORT, data: { ...IMPORT.data, outid: undefined } })).toEqual({ ok: false, unserved: false, message: 'data.outid 必填' });
-    expect(parsePatternRequest({ ...IMPORT, data: { ...IMPORT.data, role: 3 } })).toEqual({ ok: false, unserved: false, message: 'data.role 格式错误' });
+    expect(parsePatternRequest({ ...IMPORT, data: { ...IMPORT.data, outid: undefined } })).toEqual({ ok: false, message: 'data.outid 必填' });
+    expect(parsePatternRequest({ ...IMPORT, data: { ...IMPORT.data, role: 3 } })).toEqual({ ok: false, message: 'data.role 格式错误' });
     expect(parsePatternRequest({ ...IMPORT, data: { ...IMPORT.data, identityNo: '4101021985' } })).toMatchObject({ message: 'data.identityNo 格式错误' });
     expect(parsePatternRequest({ ...RELATION, data: { ...RELATION.data, relation: 'UNCLE' } })).toMatchObject({ message: 'data.relation 格式错误' });
     expect(parsePatternRequest({ ...IMPORT, guid: 'abc' })).toMatchObject({ message: 'guid 格式错误' });
@@ -93,10 +93,16 @@ describe('rnauth request parsing', () => {
     expect(parsePatternRequest({ ...RELATION, data: { ...RELATION.data, type: 1 } })).toMatchObject({ ok: false, message: 'data.password 必填' });
   });
 
-  it('when a seed pattern not served yet is asked (either spelling of MERGE), then it is told apart from an unknown one', () => {
-    expect(parsePatternRequest({ rnAuthPatternCode: 'MEGRE', data: {} })).toEqual({ ok: false, unserved: true, message: '暂不支持 MEGRE 认证' });
-    expect(parsePatternRequest({ rnAuthPatternCode: 'MERGE', data: {} })).toMatchObject({ unserved: true });
-    expect(parsePatternRequest({ rnAuthPatternCode: 'PALM', data: {} })).toEqual({ ok: false, unserved: false, message: 'rnAuthPatternCode 格式错误' });
+  it('when MERGE is asked in either spelling, then its code, oldGuid and authInfo come back as sent; an unknown pattern is refused', () => {
+    const data = { code: '123456', oldGuid: 7, authInfo: { name: '刘大宝', outid: 150940 } };
+    expect(parsePatternRequest({ rnAuthPatternCode: 'MEGRE', guid: '8', data })).toEqual({
+      ok: true,
+      merge: { guid: '8', code: '123456', oldGuid: '7', authInfo: { name: '刘大宝', outid: 150940 } },
+    });
+    expect(parsePatternRequest({ rnAuthPatternCode: 'merge', data })).toMatchObject({ ok: true, merge: { oldGuid: '7' } });
+    expect(parsePatternRequest({ rnAuthPatternCode: 'MERGE', data: { ...data, authInfo: 'x' } })).toEqual({ ok: false, message: 'data.authInfo 格式错误' });
+    expect(parsePatternRequest({ rnAuthPatternCode: 'MERGE', data: { ...data, code: undefined } })).toEqual({ ok: false, message: 'data.code 必填' });
+    expect(parsePatternRequest({ rnAuthPatternCode: 'PALM', data: {} })).toEqual({ ok: false, message: 'rnAuthPatternCode 格式错误' });
   });
 
   it('when MOBILE carries a number and a code, then the number is the claim and the code the input; a code that is not digits is refused', () => {
@@ -111,5 +117,7 @@ describe('rnauth request parsing', () => {
   it('when a code is asked for, then the number (and guid) are read, and a missing number is named', () => {
     expect(parseMobileCodeRequest({ mobileNo: '13800138000', guid: '6' })).toEqual({ ok: true, mobileNo: '13800138000', guid: '6' });
     expect(parseMobileCodeRequest({})).toEqual({ ok: false, message: 'mobileNo 必填' });
+    expect(parseMobileCodeRequest({ oldGuid: 7, guid: '8' })).toEqual({ ok: true, oldGuid: '7', guid: '8' });
+    expect(parseMobileCodeRequest({ oldGuid: 'abc' })).toEqual({ ok: false, message: 'oldGuid 格式错误' });
   });
 });

@@ -17,8 +17,10 @@ export const PROVIDER_PATTERNS: readonly ServedPattern[] = ['ECARD', 'IMPORT-ECA
 
 export type ServedPattern = keyof typeof SERVED_PATTERNS;
 
-/** Patterns of seed 003 not served yet: answered 501 (the seed spells MERGE also MEGRE). */
-export const UNSERVED_PATTERNS = ['MERGE', 'MEGRE'] as const;
+/** Seed 003's MERGE, which the seed also spells MEGRE: both are served alike. */
+export const MERGE_PATTERNS = ['MERGE', 'MEGRE'] as const;
+/** The realname-pattern method behind MERGE. */
+export const MERGE_METHOD = 'user-merge';
 
 export const RELATION_CODES = ['F', 'M', 'S', 'D', 'GF', 'GM', 'MGF', 'MGM', 'GS', 'GD', 'MGS', 'MGD'] as const;
 
@@ -96,18 +98,39 @@ export interface PatternRequest {
   methodInput: Record<string, string>;
 }
 
-export type ParsedRequest = { ok: true; request: PatternRequest } | { ok: false; unserved: boolean; message: string };
+/** A MERGE (or MEGRE) request: the 409's holder, the code sent to their mobile, and the 409 attempt's data as sent. */
+export interface MergeRequest {
+  guid?: string;
+  oldGuid: string;
+  code: string;
+  authInfo: Record<string, unknown>;
+}
+
+export type ParsedRequest =
+  | { ok: true; request: PatternRequest }
+  | { ok: true; merge: MergeRequest }
+  | { ok: false; message: string };
+
+const MERGE_DATA = z.object({
+  code: code.pipe(z.string().regex(/^\d{4,8}$/)),
+  oldGuid: code.pipe(z.string().regex(/^\d{1,20}$/)),
+  authInfo: z.record(z.string(), z.unknown()),
+});
 
 /** Parses an rnauth body; a refusal names the first field at fault ("data.outid 必填", "data.role 格式错误"). */
 export function parsePatternRequest(body: unknown): ParsedRequest {
   const outer = envelope.safeParse(body);
-  if (!outer.success) return { ok: false, unserved: false, message: messageOf(body, outer.error) };
+  if (!outer.success) return { ok: false, message: messageOf(body, outer.error) };
   const pattern = outer.data.rnAuthPatternCode.toUpperCase();
-  if ((UNSERVED_PATTERNS as readonly string[]).includes(pattern)) return { ok: false, unserved: true, message: `暂不支持 ${pattern} 认证` };
-  if (!(pattern in PATTERN_DATA)) return { ok: false, unserved: false, message: 'rnAuthPatternCode 格式错误' };
+  if ((MERGE_PATTERNS as readonly string[]).includes(pattern)) {
+    const merge = MERGE_DATA.safeParse(outer.data.data);
+    if (!merge.success) return { ok: false, message: messageOf(outer.data.data, merge.error, 'data.') };
+    return { ok: true, merge: { guid: outer.data.guid ?? undefined, ...merge.data } };
+  }
+  if (!(pattern in PATTERN_DATA)) return { ok: false, message: 'rnAuthPatternCode 格式错误' };
   const served = pattern as ServedPattern;
   const data = PATTERN_DATA[served].safeParse(outer.data.data);
-  if (!data.success) return { ok: false, unserved: false, message: messageOf(outer.data.data, data.error, 'data.') };
+  if (!data.success) return { ok: false, message: messageOf(outer.data.data, data.error, 'data.') };
   return { ok: true, request: { pattern: served, guid: outer.data.guid ?? undefined, ...toCore(served, data.data) } };
 }
 
@@ -151,16 +174,21 @@ export function accessTokenOf(req: Request): string {
 /** Seed 003 gateway calls come from clients; other callers (service to service) have their own authenticated path. */
 export const fromClient = (req: Request) => String(req.headers['x-deepcloud-from'] ?? '').toLowerCase() === 'client';
 
-const mobileCodeBody = z.object({
-  mobileNo,
-  guid: z
-    .string()
-    .regex(/^\d{1,20}$/)
-    .nullish(),
-});
+const mobileCodeBody = z.object({ mobileNo, guid: envelope.shape.guid });
+const mergeCodeBody = z.object({ oldGuid: code.pipe(z.string().regex(/^\d{1,20}$/)), guid: envelope.shape.guid });
 
-/** The body of the code-sending call: `{mobileNo, guid?}`; a refusal names the field. */
-export function parseMobileCodeRequest(body: unknown): { ok: true; mobileNo: string; guid?: string } | { ok: false; message: string } {
+/**
+ * The body of the code-sending call: `{mobileNo, guid?}`, or for MERGE `{oldGuid, guid?}` (the code
+ * goes to the old user's verified mobile); a refusal names the field.
+ */
+export function parseMobileCodeRequest(
+  body: unknown,
+): { ok: true; mobileNo: string; guid?: string } | { ok: true; oldGuid: string; guid?: string } | { ok: false; message: string } {
+  if (body && typeof body === 'object' && 'oldGuid' in body) {
+    const merge = mergeCodeBody.safeParse(body);
+    if (!merge.success) return { ok: false, message: messageOf(body, merge.error) };
+    return { ok: true, oldGuid: merge.data.oldGuid, guid: merge.data.guid ?? undefined };
+  }
   const parsed = mobileCodeBody.safeParse(body);
   if (!parsed.success) return { ok: false, message: messageOf(body, parsed.error) };
   return { ok: true, mobileNo: parsed.data.mobileNo, guid: parsed.data.guid ?? undefined };

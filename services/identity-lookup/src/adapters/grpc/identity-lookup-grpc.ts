@@ -2,20 +2,25 @@ import { ServerUnaryCall } from '@grpc/grpc-js';
 import { identity } from '@kyc/contracts';
 import { Logger } from '@kyc/core';
 import { authorizeCaller, ServiceRegistration, unary } from '@kyc/grpc-kit';
-import { VerifiedIdentities } from '../../application/verified-identities';
+import { transferVerifiedRecords } from '../../application/transfer-verified-records';
+import { VerifiedIdentities, VerifiedIdentityStore } from '../../application/verified-identities';
+import { VerifiedMobiles, VerifiedMobileStore } from '../../application/verified-mobiles';
 import { checkName, describeInvalid, parseIdNumber } from '../../domain/id-card';
 import { RegionCatalog } from '../../domain/regions';
 import { VerifiedIdentity } from '../../domain/verified-identity';
 
 export interface IdentityLookupGrpcDeps {
   identities: VerifiedIdentities;
+  mobiles: VerifiedMobiles;
+  /** Where records move on a merge (the Mongo repositories). */
+  transferStores: { identities: Pick<VerifiedIdentityStore, 'transfer'>; mobiles: Pick<VerifiedMobileStore, 'transfer'> };
   regions: RegionCatalog;
   /** Services allowed to record identities (a subset of the server's allow-list). */
   recordCallers: readonly string[];
   logger: Logger;
 }
 
-const RECORD_METHOD = '/kyc.identity.v1.IdentityLookupService/RecordVerifiedIdentity';
+const SERVICE_PATH = '/kyc.identity.v1.IdentityLookupService';
 
 function toMessage(v: VerifiedIdentity): identity.VerifiedIdentity {
   return {
@@ -38,15 +43,16 @@ function toMessage(v: VerifiedIdentity): identity.VerifiedIdentity {
 }
 
 /** gRPC face of identity-lookup; translates requests to domain calls and nothing more. */
-export function identityLookupGrpc({ identities, regions, recordCallers, logger }: IdentityLookupGrpcDeps): ServiceRegistration {
+export function identityLookupGrpc({ identities, mobiles, transferStores, regions, recordCallers, logger }: IdentityLookupGrpcDeps): ServiceRegistration {
   const mayRecord = new Set(recordCallers);
 
   // The server's allow-list is per service; recording is narrower: only the service that runs
   // verifications writes the registry (the partner-facing gateway only reads it).
-  const authorizeRecord = (call: ServerUnaryCall<unknown, unknown>) => {
-    const decision = authorizeCaller(RECORD_METHOD, call.getAuthContext().sslPeerCertificate, mayRecord);
+  const authorizeRecord = (call: ServerUnaryCall<unknown, unknown>, rpc: string) => {
+    const method = `${SERVICE_PATH}/${rpc}`;
+    const decision = authorizeCaller(method, call.getAuthContext().sslPeerCertificate, mayRecord);
     if (decision.allowed) return;
-    logger.warn({ caller: decision.caller ?? null, method: RECORD_METHOD, code: decision.error.code }, 'grpc call refused');
+    logger.warn({ caller: decision.caller ?? null, method, code: decision.error.code }, 'grpc call refused');
     throw decision.error;
   };
 
@@ -72,7 +78,7 @@ export function identityLookupGrpc({ identities, regions, recordCallers, logger 
     }),
 
     recordVerifiedIdentity: unary(logger, async (req: identity.RecordVerifiedIdentityRequest, call) => {
-      authorizeRecord(call as ServerUnaryCall<unknown, unknown>);
+      authorizeRecord(call as ServerUnaryCall<unknown, unknown>, 'RecordVerifiedIdentity');
       const outcome = await identities.record({
         partnerId: req.partnerId,
         subjectId: req.subjectId,
@@ -99,6 +105,36 @@ export function identityLookupGrpc({ identities, regions, recordCallers, logger 
     findVerifiedIdentity: unary(logger, async (req: identity.FindVerifiedIdentityRequest) => {
       const found = await identities.find({ partnerId: req.partnerId, subjectId: req.subjectId, idNumber: req.idNumber });
       return found ? { found: true, identity: toMessage(found) } : { found: false, identity: undefined };
+    }),
+
+    recordVerifiedMobile: unary(logger, async (req: identity.RecordVerifiedMobileRequest, call) => {
+      authorizeRecord(call as ServerUnaryCall<unknown, unknown>, 'RecordVerifiedMobile');
+      const outcome = await mobiles.record({
+        partnerId: req.partnerId,
+        subjectId: req.subjectId,
+        mobile: req.mobile,
+        method: req.method,
+        verificationId: req.verificationId,
+        verifiedAt: req.verifiedAt ?? new Date(),
+      });
+      return outcome.conflict ? { conflict: true, conflictingSubjectId: outcome.conflictingSubjectId } : { conflict: false, conflictingSubjectId: '' };
+    }),
+
+    findVerifiedMobile: unary(logger, async (req: identity.FindVerifiedMobileRequest, call) => {
+      // The number in clear goes only to the services that record (to send a MERGE code to it).
+      if (req.reveal) authorizeRecord(call as ServerUnaryCall<unknown, unknown>, 'FindVerifiedMobile');
+      const found = await mobiles.find({ partnerId: req.partnerId, subjectId: req.subjectId, mobile: req.mobile });
+      if (!found) return { found: false, subjectId: '', maskedMobile: '', mobile: '' };
+      const mobile = req.reveal ? ((await mobiles.numberOf(req.partnerId, found.subjectId)) ?? '') : '';
+      return { found: true, ...found, mobile };
+    }),
+
+    transferVerifiedRecords: unary(logger, async (req: identity.TransferVerifiedRecordsRequest, call) => {
+      authorizeRecord(call as ServerUnaryCall<unknown, unknown>, 'TransferVerifiedRecords');
+      const moved = await transferVerifiedRecords(transferStores, { partnerId: req.partnerId, fromSubjectId: req.fromSubjectId, toSubjectId: req.toSubjectId });
+      // Ids only: the audit trail of a merge carries no personal data.
+      logger.info({ partnerId: req.partnerId, fromSubjectId: req.fromSubjectId, toSubjectId: req.toSubjectId, ...moved }, 'verified records transferred');
+      return moved;
     }),
   };
   return {

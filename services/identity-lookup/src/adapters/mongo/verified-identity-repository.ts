@@ -1,8 +1,9 @@
 import mongoose from 'mongoose';
-import { bytesOf, DocumentLocks, isDuplicateKeyError } from '@kyc/mongo-kit';
+import { bytesOf, DocumentLocks } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
 import { SaveOutcome, VerifiedIdentityStore } from '../../application/verified-identities';
 import { VerifiedIdentity } from '../../domain/verified-identity';
+import { saveHeldRecord } from './held-record';
 
 /**
  * One document per (partner, subject): the subject's current verified identity. Every personal
@@ -86,18 +87,24 @@ export class VerifiedIdentityRepository implements VerifiedIdentityStore {
   async save(identity: VerifiedIdentity): Promise<SaveOutcome> {
     const { partnerId, subjectId } = identity;
     const replacement = this.sealed(identity);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.model.replaceOne({ partnerId, subjectId }, replacement, { upsert: true });
-        return { saved: true };
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        const holder = await this.subjectHoldingIdNumber(partnerId, identity.idNumber);
-        if (holder && holder !== subjectId) return { saved: false, holderSubjectId: holder };
-        // Otherwise another writer inserted this subject's record first: the replace now updates it.
-        if (attempt >= 2) throw err;
-      }
-    }
+    return saveHeldRecord(
+      subjectId,
+      () => this.model.replaceOne({ partnerId, subjectId }, replacement, { upsert: true }),
+      () => this.subjectHoldingIdNumber(partnerId, identity.idNumber),
+    );
+  }
+
+  async transfer(partnerId: string, fromSubjectId: string, toSubjectId: string): Promise<boolean> {
+    return this.serializeSubject(partnerId, fromSubjectId, async () => {
+      const doc = await this.model.findOne({ partnerId, subjectId: fromSubjectId }).lean();
+      if (!doc) return false;
+      // Sealed values are bound to their record: re-sealed for the new holder, in the same update.
+      const moved = this.sealed({ ...this.open(doc), subjectId: toSubjectId });
+      // The record the new holder had of its own is superseded by the one it inherits.
+      await this.model.deleteOne({ partnerId, subjectId: toSubjectId });
+      const res = await this.model.updateOne({ _id: doc._id, partnerId, subjectId: fromSubjectId }, { $set: moved });
+      return res.modifiedCount > 0;
+    });
   }
 
   async deleteSubject(partnerId: string, subjectId: string): Promise<boolean> {

@@ -1,9 +1,9 @@
 import { identity } from '@kyc/contracts';
 import { ResilientClient } from '@kyc/grpc-kit';
-import { IdentityRegistry } from '../../application/ports';
+import { IdentityRegistry, VerifiedMobileRegistry } from '../../application/ports';
 
-/** identity-lookup over gRPC, as the IdentityRegistry port. */
-export function identityRegistryClient(client: ResilientClient<identity.IdentityLookupServiceClient>): IdentityRegistry {
+/** identity-lookup over gRPC, as the IdentityRegistry and VerifiedMobileRegistry ports. */
+export function identityRegistryClient(client: ResilientClient<identity.IdentityLookupServiceClient>): IdentityRegistry & VerifiedMobileRegistry {
   return {
     async validateIdNumber(input, correlationId) {
       const res = await client.unary(client.raw.validateIdNumber, { idNumber: input.idNumber, name: input.name }, { correlationId });
@@ -28,6 +28,18 @@ export function identityRegistryClient(client: ResilientClient<identity.Identity
         { correlationId },
       );
       return { conflict: res.conflict };
+    },
+    async recordVerifiedMobile(input, correlationId) {
+      const res = await client.unary(client.raw.recordVerifiedMobile, input, { correlationId });
+      return { conflict: res.conflict };
+    },
+    async verifiedNumberOf(partnerId, subjectId, correlationId) {
+      const res = await client.unary(client.raw.findVerifiedMobile, { partnerId, subjectId, mobile: '', reveal: true }, { correlationId });
+      return res.found && res.mobile ? res.mobile : undefined;
+    },
+    async transferVerifiedRecords(input, correlationId) {
+      const res = await client.unary(client.raw.transferVerifiedRecords, input, { correlationId });
+      return { identityMoved: res.identityMoved, mobileMoved: res.mobileMoved };
     },
   };
 }

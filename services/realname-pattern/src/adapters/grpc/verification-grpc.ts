@@ -34,6 +34,8 @@ export function verificationGrpc(deps: {
   /** Processes an open verification now, asking its provider (GetSubjectState check_now). */
   checkNow: (verificationId: string) => Promise<void>;
   mobileCodes: Pick<MobileCodes, 'send'>;
+  /** Seed 003 MERGE's code, to the holder's verified mobile. */
+  sendMergeCode: (input: { partnerId: string; subjectId: string; holderSubjectId: string; correlationId: string }) => Promise<{ expiresInSeconds: number; resendInSeconds: number }>;
   logger: Logger;
 }): ServiceRegistration {
   const { start, store, logger } = deps;
@@ -75,12 +77,9 @@ export function verificationGrpc(deps: {
     sendMobileCode: unary(logger, async (req: proto.SendMobileCodeRequest, call) => {
       if (!req.subjectId) throw invalidArgument(VERIFICATION_ERROR.subjectRequired, 'subject_id is required');
       if (!req.partnerId) throw invalidArgument(VERIFICATION_ERROR.partnerRequired, 'partner_id is required');
-      return deps.mobileCodes.send({
-        partnerId: req.partnerId,
-        subjectId: req.subjectId,
-        mobile: req.mobile,
-        correlationId: req.correlationId || correlationOf(call.metadata),
-      });
+      const correlationId = req.correlationId || correlationOf(call.metadata);
+      if (req.holderSubjectId) return deps.sendMergeCode({ partnerId: req.partnerId, subjectId: req.subjectId, holderSubjectId: req.holderSubjectId, correlationId });
+      return deps.mobileCodes.send({ partnerId: req.partnerId, subjectId: req.subjectId, mobile: req.mobile, correlationId });
     }),
   };
   return {

@@ -20,6 +20,7 @@ const mobileCodeSchema = new mongoose.Schema(
     expiresAt: { type: Date, required: true },
     attempts: { type: Number, default: 0 },
     usedAt: { type: Date },
+    purpose: { type: String },
     ...outboxSchemaFields,
   },
   { collection: 'mobile_codes', versionKey: false },
@@ -29,7 +30,13 @@ mobileCodeSchema.index({ partnerId: 1, subjectId: 1, createdAt: -1 });
 
 type MobileCodeDoc = Omit<StoredMobileCode, 'id'> & { _id: string };
 
-const toCode = ({ _id, ...rest }: MobileCodeDoc): StoredMobileCode => ({ ...rest, id: _id, attempts: rest.attempts ?? 0, usedAt: rest.usedAt ?? undefined });
+const toCode = ({ _id, ...rest }: MobileCodeDoc): StoredMobileCode => ({
+  ...rest,
+  id: _id,
+  attempts: rest.attempts ?? 0,
+  usedAt: rest.usedAt ?? undefined,
+  purpose: rest.purpose ?? undefined,
+});
 
 const PROJECTION = { outbox: 0 } as const;
 
@@ -55,7 +62,12 @@ export class MobileCodeRepository implements MobileCodeStore {
   }
 
   async latestFor(partnerId: string, subjectId: string, mobileIndex: string): Promise<StoredMobileCode | undefined> {
-    const doc = await this.model.findOne({ partnerId, subjectId, mobileIndex }, PROJECTION).sort({ createdAt: -1 }).lean<MobileCodeDoc>();
+    const doc = await this.model.findOne({ partnerId, subjectId, mobileIndex, purpose: { $exists: false } }, PROJECTION).sort({ createdAt: -1 }).lean<MobileCodeDoc>();
+    return doc ? toCode(doc) : undefined;
+  }
+
+  async latestForPurpose(partnerId: string, subjectId: string, purpose: string): Promise<StoredMobileCode | undefined> {
+    const doc = await this.model.findOne({ partnerId, subjectId, purpose }, PROJECTION).sort({ createdAt: -1 }).lean<MobileCodeDoc>();
     return doc ? toCode(doc) : undefined;
   }
 
@@ -70,6 +82,7 @@ export class MobileCodeRepository implements MobileCodeStore {
       createdAt: code.createdAt,
       expiresAt: code.expiresAt,
       attempts: 0,
+      ...(code.purpose ? { purpose: code.purpose } : {}),
       // The request to send goes in with the code itself: one write, nothing to lose.
       outbox: outbox.$push.outbox.$each,
       outboxPending: true,

@@ -23,7 +23,8 @@ export type RosterMatch =
   | { matched: true; member?: RosterMember; relatives: RosterLinkedMember[]; providerReference: string; claim?: Claim }
   | { matched: false; resultCode: string; providerReference?: string };
 
-const MATCH = 'match';
+/** progress.providerOutcome of a roster method whose match succeeded. */
+export const MATCH = 'match';
 
 /**
  * The shape shared by IMPORT, IMPORT-ECARD and RELATION: the roster is asked synchronously when the

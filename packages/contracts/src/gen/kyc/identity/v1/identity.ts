@@ -113,6 +113,52 @@ export interface ValidateIdNumberResponse {
   address: string;
 }
 
+export interface RecordVerifiedMobileRequest {
+  partnerId: string;
+  subjectId: string;
+  /** The 11-digit national number of a mainland mobile. Personal data: sealed at rest. */
+  mobile: string;
+  method: string;
+  verificationId: string;
+  verifiedAt: Date | undefined;
+}
+
+export interface RecordVerifiedMobileResponse {
+  conflict: boolean;
+  /** Set when conflict: the other subject of the same partner that verified this number. */
+  conflictingSubjectId: string;
+}
+
+export interface FindVerifiedMobileRequest {
+  partnerId: string;
+  /** Exactly one of subject_id and mobile (11-digit national number). */
+  subjectId: string;
+  mobile: string;
+  /** Also answer the number in clear (only to the services allowed to record: to send a code to it). */
+  reveal: boolean;
+}
+
+export interface FindVerifiedMobileResponse {
+  found: boolean;
+  subjectId: string;
+  /** First three and last two digits, the rest as "*" ("180******11"). */
+  maskedMobile: string;
+  /** Only when revealed. */
+  mobile: string;
+}
+
+export interface TransferVerifiedRecordsRequest {
+  partnerId: string;
+  fromSubjectId: string;
+  toSubjectId: string;
+}
+
+export interface TransferVerifiedRecordsResponse {
+  /** Whether this call moved the identity, the mobile (false: there was none, or it had moved). */
+  identityMoved: boolean;
+  mobileMoved: boolean;
+}
+
 function createBaseVerifiedIdentity(): VerifiedIdentity {
   return {
     partnerId: "",
@@ -1526,6 +1572,720 @@ export const ValidateIdNumberResponse: MessageFns<ValidateIdNumberResponse> = {
   },
 };
 
+function createBaseRecordVerifiedMobileRequest(): RecordVerifiedMobileRequest {
+  return { partnerId: "", subjectId: "", mobile: "", method: "", verificationId: "", verifiedAt: undefined };
+}
+
+export const RecordVerifiedMobileRequest: MessageFns<RecordVerifiedMobileRequest> = {
+  encode(message: RecordVerifiedMobileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(18).string(message.subjectId);
+    }
+    if (message.mobile !== "") {
+      writer.uint32(26).string(message.mobile);
+    }
+    if (message.method !== "") {
+      writer.uint32(34).string(message.method);
+    }
+    if (message.verificationId !== "") {
+      writer.uint32(42).string(message.verificationId);
+    }
+    if (message.verifiedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.verifiedAt), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordVerifiedMobileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordVerifiedMobileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mobile = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.method = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.verificationId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.verifiedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordVerifiedMobileRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      mobile: isSet(object.mobile) ? globalThis.String(object.mobile) : "",
+      method: isSet(object.method) ? globalThis.String(object.method) : "",
+      verificationId: isSet(object.verificationId)
+        ? globalThis.String(object.verificationId)
+        : isSet(object.verification_id)
+        ? globalThis.String(object.verification_id)
+        : "",
+      verifiedAt: isSet(object.verifiedAt)
+        ? fromJsonTimestamp(object.verifiedAt)
+        : isSet(object.verified_at)
+        ? fromJsonTimestamp(object.verified_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RecordVerifiedMobileRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.mobile !== "") {
+      obj.mobile = message.mobile;
+    }
+    if (message.method !== "") {
+      obj.method = message.method;
+    }
+    if (message.verificationId !== "") {
+      obj.verificationId = message.verificationId;
+    }
+    if (message.verifiedAt !== undefined) {
+      obj.verifiedAt = message.verifiedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordVerifiedMobileRequest>, I>>(base?: I): RecordVerifiedMobileRequest {
+    return RecordVerifiedMobileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordVerifiedMobileRequest>, I>>(object: I): RecordVerifiedMobileRequest {
+    const message = createBaseRecordVerifiedMobileRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.subjectId = object.subjectId ?? "";
+    message.mobile = object.mobile ?? "";
+    message.method = object.method ?? "";
+    message.verificationId = object.verificationId ?? "";
+    message.verifiedAt = object.verifiedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRecordVerifiedMobileResponse(): RecordVerifiedMobileResponse {
+  return { conflict: false, conflictingSubjectId: "" };
+}
+
+export const RecordVerifiedMobileResponse: MessageFns<RecordVerifiedMobileResponse> = {
+  encode(message: RecordVerifiedMobileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conflict !== false) {
+      writer.uint32(8).bool(message.conflict);
+    }
+    if (message.conflictingSubjectId !== "") {
+      writer.uint32(18).string(message.conflictingSubjectId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordVerifiedMobileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordVerifiedMobileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.conflict = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conflictingSubjectId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordVerifiedMobileResponse {
+    return {
+      conflict: isSet(object.conflict) ? globalThis.Boolean(object.conflict) : false,
+      conflictingSubjectId: isSet(object.conflictingSubjectId)
+        ? globalThis.String(object.conflictingSubjectId)
+        : isSet(object.conflicting_subject_id)
+        ? globalThis.String(object.conflicting_subject_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RecordVerifiedMobileResponse): unknown {
+    const obj: any = {};
+    if (message.conflict !== false) {
+      obj.conflict = message.conflict;
+    }
+    if (message.conflictingSubjectId !== "") {
+      obj.conflictingSubjectId = message.conflictingSubjectId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordVerifiedMobileResponse>, I>>(base?: I): RecordVerifiedMobileResponse {
+    return RecordVerifiedMobileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordVerifiedMobileResponse>, I>>(object: I): RecordVerifiedMobileResponse {
+    const message = createBaseRecordVerifiedMobileResponse();
+    message.conflict = object.conflict ?? false;
+    message.conflictingSubjectId = object.conflictingSubjectId ?? "";
+    return message;
+  },
+};
+
+function createBaseFindVerifiedMobileRequest(): FindVerifiedMobileRequest {
+  return { partnerId: "", subjectId: "", mobile: "", reveal: false };
+}
+
+export const FindVerifiedMobileRequest: MessageFns<FindVerifiedMobileRequest> = {
+  encode(message: FindVerifiedMobileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(18).string(message.subjectId);
+    }
+    if (message.mobile !== "") {
+      writer.uint32(26).string(message.mobile);
+    }
+    if (message.reveal !== false) {
+      writer.uint32(32).bool(message.reveal);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindVerifiedMobileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindVerifiedMobileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mobile = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.reveal = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindVerifiedMobileRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      mobile: isSet(object.mobile) ? globalThis.String(object.mobile) : "",
+      reveal: isSet(object.reveal) ? globalThis.Boolean(object.reveal) : false,
+    };
+  },
+
+  toJSON(message: FindVerifiedMobileRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.mobile !== "") {
+      obj.mobile = message.mobile;
+    }
+    if (message.reveal !== false) {
+      obj.reveal = message.reveal;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindVerifiedMobileRequest>, I>>(base?: I): FindVerifiedMobileRequest {
+    return FindVerifiedMobileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindVerifiedMobileRequest>, I>>(object: I): FindVerifiedMobileRequest {
+    const message = createBaseFindVerifiedMobileRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.subjectId = object.subjectId ?? "";
+    message.mobile = object.mobile ?? "";
+    message.reveal = object.reveal ?? false;
+    return message;
+  },
+};
+
+function createBaseFindVerifiedMobileResponse(): FindVerifiedMobileResponse {
+  return { found: false, subjectId: "", maskedMobile: "", mobile: "" };
+}
+
+export const FindVerifiedMobileResponse: MessageFns<FindVerifiedMobileResponse> = {
+  encode(message: FindVerifiedMobileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.found !== false) {
+      writer.uint32(8).bool(message.found);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(18).string(message.subjectId);
+    }
+    if (message.maskedMobile !== "") {
+      writer.uint32(26).string(message.maskedMobile);
+    }
+    if (message.mobile !== "") {
+      writer.uint32(34).string(message.mobile);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindVerifiedMobileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindVerifiedMobileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.found = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.maskedMobile = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.mobile = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindVerifiedMobileResponse {
+    return {
+      found: isSet(object.found) ? globalThis.Boolean(object.found) : false,
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      maskedMobile: isSet(object.maskedMobile)
+        ? globalThis.String(object.maskedMobile)
+        : isSet(object.masked_mobile)
+        ? globalThis.String(object.masked_mobile)
+        : "",
+      mobile: isSet(object.mobile) ? globalThis.String(object.mobile) : "",
+    };
+  },
+
+  toJSON(message: FindVerifiedMobileResponse): unknown {
+    const obj: any = {};
+    if (message.found !== false) {
+      obj.found = message.found;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.maskedMobile !== "") {
+      obj.maskedMobile = message.maskedMobile;
+    }
+    if (message.mobile !== "") {
+      obj.mobile = message.mobile;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindVerifiedMobileResponse>, I>>(base?: I): FindVerifiedMobileResponse {
+    return FindVerifiedMobileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindVerifiedMobileResponse>, I>>(object: I): FindVerifiedMobileResponse {
+    const message = createBaseFindVerifiedMobileResponse();
+    message.found = object.found ?? false;
+    message.subjectId = object.subjectId ?? "";
+    message.maskedMobile = object.maskedMobile ?? "";
+    message.mobile = object.mobile ?? "";
+    return message;
+  },
+};
+
+function createBaseTransferVerifiedRecordsRequest(): TransferVerifiedRecordsRequest {
+  return { partnerId: "", fromSubjectId: "", toSubjectId: "" };
+}
+
+export const TransferVerifiedRecordsRequest: MessageFns<TransferVerifiedRecordsRequest> = {
+  encode(message: TransferVerifiedRecordsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.fromSubjectId !== "") {
+      writer.uint32(18).string(message.fromSubjectId);
+    }
+    if (message.toSubjectId !== "") {
+      writer.uint32(26).string(message.toSubjectId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransferVerifiedRecordsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransferVerifiedRecordsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromSubjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toSubjectId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransferVerifiedRecordsRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      fromSubjectId: isSet(object.fromSubjectId)
+        ? globalThis.String(object.fromSubjectId)
+        : isSet(object.from_subject_id)
+        ? globalThis.String(object.from_subject_id)
+        : "",
+      toSubjectId: isSet(object.toSubjectId)
+        ? globalThis.String(object.toSubjectId)
+        : isSet(object.to_subject_id)
+        ? globalThis.String(object.to_subject_id)
+        : "",
+    };
+  },
+
+  toJSON(message: TransferVerifiedRecordsRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.fromSubjectId !== "") {
+      obj.fromSubjectId = message.fromSubjectId;
+    }
+    if (message.toSubjectId !== "") {
+      obj.toSubjectId = message.toSubjectId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TransferVerifiedRecordsRequest>, I>>(base?: I): TransferVerifiedRecordsRequest {
+    return TransferVerifiedRecordsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TransferVerifiedRecordsRequest>, I>>(
+    object: I,
+  ): TransferVerifiedRecordsRequest {
+    const message = createBaseTransferVerifiedRecordsRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.fromSubjectId = object.fromSubjectId ?? "";
+    message.toSubjectId = object.toSubjectId ?? "";
+    return message;
+  },
+};
+
+function createBaseTransferVerifiedRecordsResponse(): TransferVerifiedRecordsResponse {
+  return { identityMoved: false, mobileMoved: false };
+}
+
+export const TransferVerifiedRecordsResponse: MessageFns<TransferVerifiedRecordsResponse> = {
+  encode(message: TransferVerifiedRecordsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.identityMoved !== false) {
+      writer.uint32(8).bool(message.identityMoved);
+    }
+    if (message.mobileMoved !== false) {
+      writer.uint32(16).bool(message.mobileMoved);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransferVerifiedRecordsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransferVerifiedRecordsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.identityMoved = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.mobileMoved = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransferVerifiedRecordsResponse {
+    return {
+      identityMoved: isSet(object.identityMoved)
+        ? globalThis.Boolean(object.identityMoved)
+        : isSet(object.identity_moved)
+        ? globalThis.Boolean(object.identity_moved)
+        : false,
+      mobileMoved: isSet(object.mobileMoved)
+        ? globalThis.Boolean(object.mobileMoved)
+        : isSet(object.mobile_moved)
+        ? globalThis.Boolean(object.mobile_moved)
+        : false,
+    };
+  },
+
+  toJSON(message: TransferVerifiedRecordsResponse): unknown {
+    const obj: any = {};
+    if (message.identityMoved !== false) {
+      obj.identityMoved = message.identityMoved;
+    }
+    if (message.mobileMoved !== false) {
+      obj.mobileMoved = message.mobileMoved;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TransferVerifiedRecordsResponse>, I>>(base?: I): TransferVerifiedRecordsResponse {
+    return TransferVerifiedRecordsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TransferVerifiedRecordsResponse>, I>>(
+    object: I,
+  ): TransferVerifiedRecordsResponse {
+    const message = createBaseTransferVerifiedRecordsResponse();
+    message.identityMoved = object.identityMoved ?? false;
+    message.mobileMoved = object.mobileMoved ?? false;
+    return message;
+  },
+};
+
 /** identity-lookup owns "who a person is": ID number rules (GB 11643) and identity records. */
 export type IdentityLookupServiceService = typeof IdentityLookupServiceService;
 export const IdentityLookupServiceService = {
@@ -1583,6 +2343,56 @@ export const IdentityLookupServiceService = {
       Buffer.from(FindVerifiedIdentityResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): FindVerifiedIdentityResponse => FindVerifiedIdentityResponse.decode(value),
   },
+  /**
+   * Records the mobile number a succeeded verification proved (seed 003 MOBILE) as the subject's
+   * verified mobile, kept per partner like the ID number: one per subject (the latest proof
+   * wins), and a number verified by at most one subject of a partner. A number held by another
+   * subject is not recorded: conflict=true names that subject. Repeating a record is harmless.
+   */
+  recordVerifiedMobile: {
+    path: "/kyc.identity.v1.IdentityLookupService/RecordVerifiedMobile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordVerifiedMobileRequest): Buffer =>
+      Buffer.from(RecordVerifiedMobileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordVerifiedMobileRequest => RecordVerifiedMobileRequest.decode(value),
+    responseSerialize: (value: RecordVerifiedMobileResponse): Buffer =>
+      Buffer.from(RecordVerifiedMobileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordVerifiedMobileResponse => RecordVerifiedMobileResponse.decode(value),
+  },
+  /**
+   * A partner's verified mobile, by subject or by number (equality through a blind index): its
+   * holder and the number only masked ("180******11"), what a partner may show another user.
+   */
+  findVerifiedMobile: {
+    path: "/kyc.identity.v1.IdentityLookupService/FindVerifiedMobile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindVerifiedMobileRequest): Buffer =>
+      Buffer.from(FindVerifiedMobileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindVerifiedMobileRequest => FindVerifiedMobileRequest.decode(value),
+    responseSerialize: (value: FindVerifiedMobileResponse): Buffer =>
+      Buffer.from(FindVerifiedMobileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindVerifiedMobileResponse => FindVerifiedMobileResponse.decode(value),
+  },
+  /**
+   * Seed 003 MERGE: moves every verified record (identity, mobile) of one subject of a partner to
+   * another, each as one single-document update conditioned on the old holder, so at every moment
+   * exactly one of the two holds it. A record the new subject had of the same kind is replaced.
+   * Repeating it after it completed moves nothing. Only the services allowed to record may call it.
+   */
+  transferVerifiedRecords: {
+    path: "/kyc.identity.v1.IdentityLookupService/TransferVerifiedRecords" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TransferVerifiedRecordsRequest): Buffer =>
+      Buffer.from(TransferVerifiedRecordsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TransferVerifiedRecordsRequest => TransferVerifiedRecordsRequest.decode(value),
+    responseSerialize: (value: TransferVerifiedRecordsResponse): Buffer =>
+      Buffer.from(TransferVerifiedRecordsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TransferVerifiedRecordsResponse =>
+      TransferVerifiedRecordsResponse.decode(value),
+  },
 } as const;
 
 export interface IdentityLookupServiceServer extends UntypedServiceImplementation {
@@ -1598,6 +2408,25 @@ export interface IdentityLookupServiceServer extends UntypedServiceImplementatio
   checkIdNumberAvailable: handleUnaryCall<CheckIdNumberAvailableRequest, CheckIdNumberAvailableResponse>;
   /** A partner's verified identity, by subject or by ID number (equality through a blind index). */
   findVerifiedIdentity: handleUnaryCall<FindVerifiedIdentityRequest, FindVerifiedIdentityResponse>;
+  /**
+   * Records the mobile number a succeeded verification proved (seed 003 MOBILE) as the subject's
+   * verified mobile, kept per partner like the ID number: one per subject (the latest proof
+   * wins), and a number verified by at most one subject of a partner. A number held by another
+   * subject is not recorded: conflict=true names that subject. Repeating a record is harmless.
+   */
+  recordVerifiedMobile: handleUnaryCall<RecordVerifiedMobileRequest, RecordVerifiedMobileResponse>;
+  /**
+   * A partner's verified mobile, by subject or by number (equality through a blind index): its
+   * holder and the number only masked ("180******11"), what a partner may show another user.
+   */
+  findVerifiedMobile: handleUnaryCall<FindVerifiedMobileRequest, FindVerifiedMobileResponse>;
+  /**
+   * Seed 003 MERGE: moves every verified record (identity, mobile) of one subject of a partner to
+   * another, each as one single-document update conditioned on the old holder, so at every moment
+   * exactly one of the two holds it. A record the new subject had of the same kind is replaced.
+   * Repeating it after it completed moves nothing. Only the services allowed to record may call it.
+   */
+  transferVerifiedRecords: handleUnaryCall<TransferVerifiedRecordsRequest, TransferVerifiedRecordsResponse>;
 }
 
 export interface IdentityLookupServiceClient extends Client {
@@ -1668,6 +2497,67 @@ export interface IdentityLookupServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: FindVerifiedIdentityResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Records the mobile number a succeeded verification proved (seed 003 MOBILE) as the subject's
+   * verified mobile, kept per partner like the ID number: one per subject (the latest proof
+   * wins), and a number verified by at most one subject of a partner. A number held by another
+   * subject is not recorded: conflict=true names that subject. Repeating a record is harmless.
+   */
+  recordVerifiedMobile(
+    request: RecordVerifiedMobileRequest,
+    callback: (error: ServiceError | null, response: RecordVerifiedMobileResponse) => void,
+  ): ClientUnaryCall;
+  recordVerifiedMobile(
+    request: RecordVerifiedMobileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecordVerifiedMobileResponse) => void,
+  ): ClientUnaryCall;
+  recordVerifiedMobile(
+    request: RecordVerifiedMobileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecordVerifiedMobileResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * A partner's verified mobile, by subject or by number (equality through a blind index): its
+   * holder and the number only masked ("180******11"), what a partner may show another user.
+   */
+  findVerifiedMobile(
+    request: FindVerifiedMobileRequest,
+    callback: (error: ServiceError | null, response: FindVerifiedMobileResponse) => void,
+  ): ClientUnaryCall;
+  findVerifiedMobile(
+    request: FindVerifiedMobileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindVerifiedMobileResponse) => void,
+  ): ClientUnaryCall;
+  findVerifiedMobile(
+    request: FindVerifiedMobileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindVerifiedMobileResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Seed 003 MERGE: moves every verified record (identity, mobile) of one subject of a partner to
+   * another, each as one single-document update conditioned on the old holder, so at every moment
+   * exactly one of the two holds it. A record the new subject had of the same kind is replaced.
+   * Repeating it after it completed moves nothing. Only the services allowed to record may call it.
+   */
+  transferVerifiedRecords(
+    request: TransferVerifiedRecordsRequest,
+    callback: (error: ServiceError | null, response: TransferVerifiedRecordsResponse) => void,
+  ): ClientUnaryCall;
+  transferVerifiedRecords(
+    request: TransferVerifiedRecordsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TransferVerifiedRecordsResponse) => void,
+  ): ClientUnaryCall;
+  transferVerifiedRecords(
+    request: TransferVerifiedRecordsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TransferVerifiedRecordsResponse) => void,
   ): ClientUnaryCall;
 }
 

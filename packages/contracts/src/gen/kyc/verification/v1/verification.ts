@@ -215,9 +215,16 @@ export interface VerificationCompleted {
 export interface SendMobileCodeRequest {
   subjectId: string;
   partnerId: string;
-  /** As the subject typed it; validated and normalized by realname-pattern. */
+  /** As the subject typed it; validated and normalized by realname-pattern. Empty with holder_subject_id. */
   mobile: string;
   correlationId: string;
+  /**
+   * Seed 003 MERGE: instead of `mobile`, the code goes to the verified mobile of this other subject
+   * of the partner (the user whose information is to move to subject_id), never shown to the
+   * caller; the method "user-merge" checks it. FAILED_PRECONDITION
+   * (KYC.MOBILE_CODE.NO_VERIFIED_MOBILE) when that subject has none.
+   */
+  holderSubjectId: string;
 }
 
 export interface SendMobileCodeResponse {
@@ -2073,7 +2080,7 @@ export const VerificationCompleted: MessageFns<VerificationCompleted> = {
 };
 
 function createBaseSendMobileCodeRequest(): SendMobileCodeRequest {
-  return { subjectId: "", partnerId: "", mobile: "", correlationId: "" };
+  return { subjectId: "", partnerId: "", mobile: "", correlationId: "", holderSubjectId: "" };
 }
 
 export const SendMobileCodeRequest: MessageFns<SendMobileCodeRequest> = {
@@ -2089,6 +2096,9 @@ export const SendMobileCodeRequest: MessageFns<SendMobileCodeRequest> = {
     }
     if (message.correlationId !== "") {
       writer.uint32(34).string(message.correlationId);
+    }
+    if (message.holderSubjectId !== "") {
+      writer.uint32(42).string(message.holderSubjectId);
     }
     return writer;
   },
@@ -2138,6 +2148,14 @@ export const SendMobileCodeRequest: MessageFns<SendMobileCodeRequest> = {
             message.correlationId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.holderSubjectId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2168,6 +2186,11 @@ export const SendMobileCodeRequest: MessageFns<SendMobileCodeRequest> = {
         : isSet(object.correlation_id)
         ? globalThis.String(object.correlation_id)
         : "",
+      holderSubjectId: isSet(object.holderSubjectId)
+        ? globalThis.String(object.holderSubjectId)
+        : isSet(object.holder_subject_id)
+        ? globalThis.String(object.holder_subject_id)
+        : "",
     };
   },
 
@@ -2185,6 +2208,9 @@ export const SendMobileCodeRequest: MessageFns<SendMobileCodeRequest> = {
     if (message.correlationId !== "") {
       obj.correlationId = message.correlationId;
     }
+    if (message.holderSubjectId !== "") {
+      obj.holderSubjectId = message.holderSubjectId;
+    }
     return obj;
   },
 
@@ -2197,6 +2223,7 @@ export const SendMobileCodeRequest: MessageFns<SendMobileCodeRequest> = {
     message.partnerId = object.partnerId ?? "";
     message.mobile = object.mobile ?? "";
     message.correlationId = object.correlationId ?? "";
+    message.holderSubjectId = object.holderSubjectId ?? "";
     return message;
   },
 };
