@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { failedPrecondition } from '@kyc/core';
 import { bytesOf, Counter, isDuplicateKeyError } from '@kyc/mongo-kit';
@@ -28,7 +27,10 @@ schoolSchema.index({ partnerId: 1, customerCode: 1 }, { unique: true });
 
 const personSchema = new mongoose.Schema(
   {
-    // The member id: opaque, kept across re-imports.
+    // The member id: opaque and keyed by the outid within its school (memberIdFor), so the same
+    // person keeps it across re-imports and the outid lookup is one read by _id. (MongoDB serves
+    // any indexed field well; FerretDB v1, the dev and test server, pushes only _id equality down
+    // to SQL and scans for the rest: 5 ms against 40-50 ms per lookup at 3,000 people.)
     _id: { type: String, required: true },
     partnerId: { type: String, required: true },
     customerCode: { type: String, required: true },
@@ -98,6 +100,11 @@ export class RosterRepository implements RosterStore {
     return JSON.stringify(['roster-person', partnerId, customerCode, memberId]);
   }
 
+  /** A person's member id: a keyed digest of the outid within its school (reveals nothing of it). */
+  memberIdFor(partnerId: string, customerCode: string, outid: string): string {
+    return this.cipher.blindIndex(outid, JSON.stringify(['roster:member-id', partnerId, customerCode])).slice(0, 24);
+  }
+
   outidKey(partnerId: string, customerCode: string, outid: string): string {
     return this.cipher.blindIndex(outid, JSON.stringify(['roster:outid', partnerId, customerCode]));
   }
@@ -136,8 +143,8 @@ export class RosterRepository implements RosterStore {
   }
 
   async findByOutid(partnerId: string, customerCode: string, outid: string): Promise<RosterMember | undefined> {
-    const doc = await this.people.findOne({ partnerId, customerCode, outidKey: this.outidKey(partnerId, customerCode, outid) }).lean();
-    return doc ? this.open(doc) : undefined;
+    const doc = await this.people.findOne({ _id: this.memberIdFor(partnerId, customerCode, outid) }).lean();
+    return doc && doc.partnerId === partnerId && doc.customerCode === customerCode ? this.open(doc) : undefined;
   }
 
   async findByNameAndOutid(partnerId: string, name: string, outid: string): Promise<RosterMember[]> {
@@ -290,7 +297,7 @@ class MongoRosterImport implements RosterImportSession {
         unchanged++;
         continue;
       }
-      const memberId = current?.memberId ?? randomBytes(12).toString('hex');
+      const memberId = current?.memberId ?? repo.memberIdFor(partnerId, customerCode, person.outid);
       (current ? updates : inserts).push(repo.sealedDocument(partnerId, customerCode, memberId, person, this.deptIds, fingerprint));
       this.existing.set(outidKey, { memberId, fingerprint });
     }
