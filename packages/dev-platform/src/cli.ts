@@ -15,7 +15,7 @@ import { startDemoPartnerEndpoint } from './demo-partner-endpoint';
 import { createPartner, mintAppSession, mintSession, registerCompanyKey } from './partner-client';
 import { campusDemo } from './demo-campus';
 import { createReviewer } from './reviewer-client';
-import { startPlatform } from './platform';
+import { Platform, startPlatform } from './platform';
 import { samplePng } from './sample-images';
 
 /**
@@ -41,22 +41,47 @@ async function preferredPort(wanted: number): Promise<number> {
 async function main() {
   const t0 = Date.now();
   const log = (line: string) => process.stderr.write(`[platform] ${line}\n`);
+  // Ctrl-C at any moment stops what has started so far (service processes still starting are
+  // ended by ServiceProcess's exit hook).
+  const started: {
+    infra?: Awaited<ReturnType<typeof startDevServices>>;
+    platform?: Platform;
+    endpoint?: Awaited<ReturnType<typeof startDemoPartnerEndpoint>>;
+  } = {};
+  const shutdown = async () => {
+    log('stopping');
+    await started.endpoint?.close().catch(() => undefined);
+    await started.platform?.stop().catch(() => undefined);
+    await started.infra?.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  // `on`, not `once`: a library's signal-exit hook re-raises a signal nobody else listens to any
+  // more, which would kill this process mid-shutdown. A second Ctrl-C changes nothing.
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    void shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   log('starting dev services (Kafka, MongoDB-wire); the first run builds their images');
-  const infra = await startDevServices({ log });
+  const infra = (started.infra = await startDevServices({ log }));
   log(`dev services up: kafka ${infra.kafkaBrokers}, mongo ${infra.mongoUrl}`);
-  const platform = await startPlatform({
+  const platform = (started.platform = await startPlatform({
     kafkaBrokers: infra.kafkaBrokers,
     mongoUrl: infra.mongoUrl,
     gatewayPort: await preferredPort(Number(process.env.GATEWAY_PORT ?? 8080)),
     reviewerPort: await preferredPort(Number(process.env.REVIEWER_PORT ?? 8081)),
-  });
+  }));
   const partner = await createPartner(platform, 'demo partner', 'user-validate,member-verify,idcard-check,campus-auth');
   const companyKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
   await registerCompanyKey(platform, partner.app_id, companyKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
   const demoFile = path.join(platform.logDir, 'demo-partner.json');
   const demo: DemoPartnerFile = { ...partner, company_private_key: companyKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
   fs.writeFileSync(demoFile, JSON.stringify(demo), { mode: 0o600 });
-  const endpoint = await startDemoPartnerEndpoint(partner, (line) => process.stdout.write(`${line}\n`));
+  const endpoint = (started.endpoint = await startDemoPartnerEndpoint(partner, (line) => process.stdout.write(`${line}\n`)));
   const sign = `node ${path.join(__dirname, 'demo-sign.js')} ${demoFile}`;
   const member = (userId: string, tx: string, idNumber: string) =>
     JSON.stringify({ user_id: userId, tx_seq_no: tx, notify_url: endpoint.url, member: { id: 1, phone: '13499002299', name: '张三', identity_card_number: idNumber } });
@@ -136,15 +161,6 @@ async function main() {
       '',
     ].join('\n'),
   );
-  const shutdown = async () => {
-    log('stopping');
-    await endpoint.close();
-    await platform.stop();
-    await infra.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
 }
 
 main().catch((err: Error) => {

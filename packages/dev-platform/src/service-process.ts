@@ -9,6 +9,12 @@ import path from 'node:path';
  */
 export type ReadinessProbe = () => Promise<boolean>;
 
+/** Children still running: a launcher that exits (Ctrl-C mid-start, a failure) must not leave them behind. */
+const liveChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
 /** One platform service running as its own Node process, as in production; its log goes to a file. */
 export class ServiceProcess {
   private child?: ChildProcess;
@@ -37,7 +43,13 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    liveChildren.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        liveChildren.delete(child);
+        resolve(code);
+      }),
+    );
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
     let stderr = '';

@@ -31,19 +31,21 @@ async function up(json: boolean): Promise<void> {
   await new Promise<void>((resolve) => {
     // Signal listeners do not keep Node running: hold the event loop open.
     const keepAlive = setInterval(() => undefined, 1 << 30);
+    // `on`, not `once`: a library's signal-exit hook re-raises a signal nobody else listens to any
+    // more, which would kill this process before the containers are stopped. A second signal
+    // while stopping exits at once.
+    let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) process.exit(130);
+      stopping = true;
       clearInterval(keepAlive);
       defaultLog(`${signal}: stopping ...`);
       resolve();
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    process.once('SIGHUP', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
   });
-  // A second signal while stopping exits at once.
-  const force = (): never => process.exit(130);
-  process.once('SIGINT', force);
-  process.once('SIGTERM', force);
   await services.stop();
 }
 
