@@ -1,4 +1,4 @@
-import { KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
+import { KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
 import { createLogger } from '@kyc/core';
 import { isTransientKafkaError, retryKafkaStartupStep } from './startup';
 
@@ -15,6 +15,8 @@ describe('start-up against a broker that is still coming up', () => {
     expect(isTransientKafkaError(new KafkaJSNonRetriableError(unknownTopic(), { cause: unknownTopic() }))).toBe(true);
     expect(isTransientKafkaError(Object.assign(new Error('aggregate'), { errors: [unknownTopic(), unknownTopic()] }))).toBe(true);
     expect(isTransientKafkaError(Object.assign(new Error('refused'), { name: 'KafkaJSConnectionError' }))).toBe(true);
+    // A consumer joining while __consumer_offsets is still being created (seen in the test command):
+    expect(isTransientKafkaError(new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator'))).toBe(true);
   });
 
   it('counts configuration and authorization errors as final', () => {

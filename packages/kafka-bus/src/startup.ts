@@ -36,6 +36,9 @@ export function isTransientKafkaError(err: unknown, depth = 0): boolean {
   if (typeof e.type === 'string' && TRANSIENT_TYPES.has(e.type)) return true;
   // Connection refused/closed, request timeouts, kafkajs's own lock timeouts.
   if (e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSConnectionClosedError' || e.name === 'KafkaJSRequestTimeoutError') return true;
+  // kafkajs's own search for the group coordinator gave up: `__consumer_offsets` is still being
+  // created on a new broker (its cause is not attached, only this name says so).
+  if (e.name === 'KafkaJSGroupCoordinatorNotFound') return true;
   if (e.name === 'KafkaJSProtocolError' && e.retriable === true) return true;
   if (Array.isArray(e.errors) && e.errors.length > 0) return e.errors.every((inner) => isTransientKafkaError(inner, depth + 1));
   return isTransientKafkaError(e.cause, depth + 1);
