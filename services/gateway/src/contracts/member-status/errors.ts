@@ -1,13 +1,10 @@
 import { isKycError } from '@kyc/core';
 import { GATEWAY_ERRORS as E } from '../../application/errors';
+import { PARTNER_SIGNING_ERRORS } from '../partner-signing-errors';
 
 /** Seed 000's error table: application error code -> HTTP status (= `code`) and message. */
 const TABLE: Record<string, [number, string]> = {
-  [E.signatureFieldsMissing]: [400, '缺少签名参数 app_id, nonce_str, time_stamp, sign'],
-  [E.appIdInvalid]: [401, 'app_id 无效'],
-  [E.timestampStale]: [401, '时间戳已过期'],
-  [E.signatureMismatch]: [401, '签名错误'],
-  [E.nonceReplayed]: [401, '重复的请求'],
+  ...PARTNER_SIGNING_ERRORS,
   [E.featureNotGranted]: [403, '该应用未开通用户信息认证功能'],
   [E.memberNotFound]: [400, '相关注册记录不存在'],
   [E.idNumberInvalid]: [400, 'identity_card_number 不是有效的居民身份证号码'],
