@@ -4,11 +4,11 @@
  * sees (final state and result code) and what reached the authority (calls per ID number).
  */
 import { randomUUID } from 'node:crypto';
-import { Metadata, ServiceError } from '@grpc/grpc-js';
 import { verification } from '@kyc/contracts';
 import { Platform, startPlatform } from '@kyc/dev-platform';
 import { eventually, infra, uniqueNamespace } from '../support/fixtures';
 import { IdAuthorityStub, startIdAuthorityStub } from '@kyc/provider-stubs';
+import { clientAs, Rpc, unaryCalls } from '../support/unary-calls';
 import { idNumber } from '../support/identities';
 
 const { VerificationState: S } = verification;
@@ -46,12 +46,7 @@ afterAll(async () => {
   await stub?.close();
 });
 
-const newClient = () =>
-  new verification.VerificationServiceClient(
-    platform.grpcTargets['realname-pattern'],
-    platform.pki.credentialsFor('gateway', 'realname-pattern'),
-    platform.pki.channelOptions('realname-pattern'),
-  );
+const newClient = () => clientAs(platform, verification.VerificationServiceClient, 'realname-pattern', 'gateway').client;
 
 /** A fresh breaker and clean slate: the breaker is per process. */
 async function restartRealnamePattern() {
@@ -60,11 +55,7 @@ async function restartRealnamePattern() {
   client = newClient();
 }
 
-function call<Req, Res>(method: (req: Req, md: Metadata, opts: object, cb: (err: ServiceError | null, res: Res) => void) => unknown, req: Req) {
-  return new Promise<Res>((resolve, reject) =>
-    method.call(client, req, new Metadata(), { deadline: Date.now() + 10_000 }, (err: ServiceError | null, res: Res) => (err ? reject(err) : resolve(res))),
-  );
-}
+const call = <Req, Res>(rpc: Rpc<Req, Res>, req: Req) => unaryCalls(client)(rpc)(req);
 
 let n = 0;
 /** A valid identity the stub has not seen (distinct birth dates). */

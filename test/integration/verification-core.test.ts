@@ -5,13 +5,14 @@
  * sandbox (deterministic by the ID number's sequence code, see realname-pattern's README).
  */
 import { randomUUID } from 'node:crypto';
-import { Metadata, ServiceError, status } from '@grpc/grpc-js';
+import { ServiceError, status } from '@grpc/grpc-js';
 import { verification } from '@kyc/contracts';
 import { Platform } from '@kyc/dev-platform';
 import { ERROR_CODE_KEY } from '@kyc/grpc-kit';
 import { decodeEnvelope, TOPICS } from '@kyc/kafka-bus';
 import { startPlatform } from '@kyc/dev-platform';
 import { eventually, infra, readTopic, uniqueNamespace } from '../support/fixtures';
+import { clientAs, Rpc, unaryCalls } from '../support/unary-calls';
 import { idNumber, withWrongCheckDigit } from '../support/identities';
 
 const { VerificationState: S } = verification;
@@ -40,18 +41,9 @@ afterAll(async () => {
 });
 
 /** realname-pattern's VerificationService, called as the gateway (mutual TLS, the gateway's certificate). */
-const newClient = () =>
-  new verification.VerificationServiceClient(
-    platform.grpcTargets['realname-pattern'],
-    platform.pki.credentialsFor('gateway', 'realname-pattern'),
-    platform.pki.channelOptions('realname-pattern'),
-  );
+const newClient = () => clientAs(platform, verification.VerificationServiceClient, 'realname-pattern', 'gateway').client;
 
-function call<Req, Res>(method: (req: Req, md: Metadata, opts: object, cb: (err: ServiceError | null, res: Res) => void) => unknown, req: Req) {
-  return new Promise<Res>((resolve, reject) =>
-    method.call(client, req, new Metadata(), { deadline: Date.now() + 10_000 }, (err: ServiceError | null, res: Res) => (err ? reject(err) : resolve(res))),
-  );
-}
+const call = <Req, Res>(rpc: Rpc<Req, Res>, req: Req) => unaryCalls(client)(rpc)(req);
 
 const start = (req: Partial<verification.StartVerificationRequest>) =>
   call<verification.StartVerificationRequest, verification.StartVerificationResponse>(client.startVerification, {

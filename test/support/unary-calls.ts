@@ -1,7 +1,7 @@
 import { ChannelCredentials, ChannelOptions, Client, Metadata, ServiceError } from '@grpc/grpc-js';
 import { GrpcServiceName, Platform } from '@kyc/dev-platform';
 
-type Rpc<Req, Res> = (req: Req, md: Metadata, opts: { deadline: number }, cb: (err: ServiceError | null, res: Res) => void) => unknown;
+export type Rpc<Req, Res> = (req: Req, md: Metadata, opts: { deadline: number }, cb: (err: ServiceError | null, res: Res) => void) => unknown;
 
 /** Unary methods of a generated grpc-js client as promises, each call with a deadline. */
 export const unaryCalls =
