@@ -183,18 +183,40 @@ describe('seed 001: the four steps', () => {
     expect(await authnew(user, { step: 2, positiveImages: `auth/${user.uid}/never.jpg` }, 'en')).toMatchObject({ status: -1010, message: 'The image is invalid, please upload it again' });
   });
 
-  it('when a passport holder goes through the steps, then the reviewer sees a passport and approval completes the verification without a resident-ID record', async () => {
-    const user = await newUser();
-    const passport = idCardStep('', { currentLocation: 2, idNumber: 'EB1234567', birthday: '1990-03-07', gender: 1, firstName: '李', secondName: '雷' });
-    await submitAll(user, passport);
-    const c = await pendingCaseOf('EB1234567');
-    expect(c.case).toMatchObject({ name: '李雷', method: 'document-review', details: expect.objectContaining({ currentLocation: '2 (passport)', birthday: '1990-03-07' }) });
-    expect(c.photos.map((p: { photo_type: number }) => p.photo_type)).toEqual([0, 1, 2]);
-    expect((await reviewer.decide(c.case.case_id, { decision: 'approve', round: 1 })).status).toBe(200);
-    await waitForAuthStatus(user, 2);
-    const hook = await eventually(async () => callbacks.where((r) => r.json?.data?.method === 'document-review' && r.json?.data?.verification_id === `${c.case.case_id}:1`)[0], 30_000);
+  it('when a passport holder goes through the steps, then the reviewer sees a passport, approval records a passport identity, and the same passport at another user is a conflict', async () => {
+    const approvePassport = async (user: AppUser) => {
+      const passport = idCardStep('', { currentLocation: 2, idNumber: 'eb1234567', birthday: '1990-03-07', gender: 2, firstName: '李', secondName: '雷' });
+      await submitAll(user, passport);
+      const c = await pendingCaseOf('EB1234567');
+      expect(c.case).toMatchObject({ name: '李雷', method: 'document-review', details: expect.objectContaining({ currentLocation: '2 (passport)', birthday: '1990-03-07' }) });
+      expect(c.photos.map((p: { photo_type: number }) => p.photo_type)).toEqual([0, 1, 2]);
+      expect((await reviewer.decide(c.case.case_id, { decision: 'approve', round: 1 })).status).toBe(200);
+      const hook = await eventually(async () => callbacks.where((r) => r.json?.data?.method === 'document-review' && r.json?.data?.verification_id === `${c.case.case_id}:1`)[0], 30_000);
+      return hook;
+    };
+    const first = await newUser();
+    const hook = await approvePassport(first);
     expect(hook.json.data).toMatchObject({ status: 'succeeded', result_code: 'OK' });
-    expect((await findIdentity(hook.json.data.subject_id)).found).toBe(false);
+    await waitForAuthStatus(first, 2);
+    const record = await findIdentity(hook.json.data.subject_id);
+    expect(record.found).toBe(true);
+    expect(record.identity).toMatchObject({
+      idNumber: 'EB1234567',
+      name: '李雷',
+      documentType: 2,
+      birthDate: '1990-03-07',
+      gender: 'F',
+      nationality: '中国',
+      regionCode: '',
+      address: '',
+      method: 'document-review',
+    });
+
+    // One passport, one holder per partner: a second user approved with it does not get it.
+    const second = await newUser();
+    const refused = await approvePassport(second);
+    expect(refused.json.data).toMatchObject({ status: 'failed', result_code: 'IDENTITY.CONFLICT' });
+    expect((await findIdentity(refused.json.data.subject_id)).found).toBe(false);
   });
 });
 

@@ -39,7 +39,7 @@ function as(caller: 'realname-pattern' | 'gateway') {
 }
 
 let seq = 0;
-const proof = (partnerId: string, subjectId: string, id: string, over: Partial<identity.RecordVerifiedIdentityRequest> = {}) => ({
+const proof = (partnerId: string, subjectId: string, id: string, over: Partial<identity.RecordVerifiedIdentityRequest> = {}): identity.RecordVerifiedIdentityRequest => ({
   partnerId,
   subjectId,
   name: '赵崇文',
@@ -51,6 +51,10 @@ const proof = (partnerId: string, subjectId: string, id: string, over: Partial<i
   method: 'MANUAL_REVIEW',
   verificationId: `ver-${++seq}`,
   verifiedAt: new Date(),
+  documentType: identity.DocumentType.DOCUMENT_TYPE_UNSPECIFIED,
+  birthDate: '',
+  gender: '',
+  nationality: '',
   ...over,
 });
 
@@ -89,6 +93,23 @@ describe('verified identities over gRPC', () => {
         method: 'MANUAL_REVIEW',
       });
     }
+  });
+
+  it('when a passport is recorded, then it is found by its number with the approved facts, sealed at rest, and it never answers for a resident ID query of another partner', async () => {
+    const passport = { documentType: identity.DocumentType.DOCUMENT_TYPE_PASSPORT, birthDate: '1979-11-02', gender: 'F', nationality: 'Österreich' };
+    const recorded = await as('realname-pattern').record(proof('partner-p', 'traveller', ' p 1234567 ', { name: "Marie-Luise O'Neil", ...passport }));
+    expect(recorded).toMatchObject({ conflict: false, identity: { idNumber: 'P1234567', documentType: identity.DocumentType.DOCUMENT_TYPE_PASSPORT } });
+
+    const found = await as('gateway').find({ partnerId: 'partner-p', subjectId: '', idNumber: 'p1234567' });
+    expect(found.identity).toMatchObject({ subjectId: 'traveller', name: "Marie-Luise O'Neil", idNumber: 'P1234567', birthDate: '1979-11-02', gender: 'F', nationality: 'Österreich', regionCode: '', address: '' });
+    expect((await as('gateway').find({ partnerId: 'partner-q', subjectId: '', idNumber: 'P1234567' })).found).toBe(false);
+
+    const doc = await withMongo((client) => client.db(platform.dbName('identity-lookup')).collection('verified_identities').findOne({ subjectId: 'traveller' }));
+    const stored = JSON.stringify(doc);
+    for (const secret of ['Marie-Luise', 'P1234567', '1979-11-02', 'Österreich', 'passport']) expect(stored).not.toContain(secret);
+
+    const missing = await errorOf(as('realname-pattern').record(proof('partner-p', 'no-birth', 'P7654321', { ...passport, birthDate: '' })));
+    expect(missing.code).toBe(status.INVALID_ARGUMENT);
   });
 
   it('when an identity is stored, then its document holds neither the name, the ID number nor the facts derived from it in clear', async () => {

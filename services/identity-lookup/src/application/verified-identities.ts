@@ -6,7 +6,7 @@
 import { invalidArgument } from '@kyc/core';
 import { normalizeIdNumber, parseIdNumber } from '../domain/id-card';
 import { RegionCatalog } from '../domain/regions';
-import { decideRecord, deriveVerifiedIdentity, VerifiedIdentity, VerifiedIdentityProof } from '../domain/verified-identity';
+import { decideRecord, deriveVerifiedIdentity, DocumentType, VerifiedIdentity, VerifiedIdentityProof } from '../domain/verified-identity';
 
 export type SaveOutcome = { saved: true } | { saved: false; holderSubjectId: string };
 
@@ -14,8 +14,8 @@ export type SaveOutcome = { saved: true } | { saved: false; holderSubjectId: str
 export interface VerifiedIdentityStore {
   findBySubject(partnerId: string, subjectId: string): Promise<VerifiedIdentity | undefined>;
   findByIdNumber(partnerId: string, idNumber: string): Promise<VerifiedIdentity | undefined>;
-  /** The subject that holds a verified ID number within a partner (nothing is decrypted). */
-  subjectHoldingIdNumber(partnerId: string, idNumber: string): Promise<string | undefined>;
+  /** The subject that holds a verified ID number (default: resident ID; or passport) within a partner (nothing is decrypted). */
+  subjectHoldingIdNumber(partnerId: string, idNumber: string, documentType?: DocumentType): Promise<string | undefined>;
   /**
    * Writes the subject's one current identity. When another subject holds the ID number (found
    * here or by losing a race on the store's uniqueness), nothing is written.
@@ -50,7 +50,7 @@ export class VerifiedIdentities {
       const current = await this.store.findBySubject(incoming.partnerId, incoming.subjectId);
       const decision = decideRecord(current, incoming);
       if (decision !== 'write') return { conflict: false, identity: current! };
-      const holder = await this.store.subjectHoldingIdNumber(incoming.partnerId, incoming.idNumber);
+      const holder = await this.store.subjectHoldingIdNumber(incoming.partnerId, incoming.idNumber, incoming.documentType);
       if (holder && holder !== incoming.subjectId) return { conflict: true, conflictingSubjectId: holder };
       const outcome = await this.store.save(incoming);
       if (!outcome.saved) return { conflict: true, conflictingSubjectId: outcome.holderSubjectId };

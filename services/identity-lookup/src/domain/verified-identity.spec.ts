@@ -51,6 +51,38 @@ describe('deriveVerifiedIdentity', () => {
   ])('when the proof has %s, then it is refused', (_what, over, code) => {
     expect(() => deriveVerifiedIdentity(proof(over), regions)).toThrow(expect.objectContaining({ code, kind: 'invalid_argument' }));
   });
+
+  const passport = (over: Partial<VerifiedIdentityProof> = {}) =>
+    proof({ documentType: 'passport', name: 'Anna-Lena O\'Brien', idNumber: ' c01x 00t47 ', birthDate: '1990-03-07', gender: 'F', nationality: 'Deutschland', ...over });
+
+  it('when a passport is recorded, then its birth date, gender and nationality are the approved ones and it has no region', () => {
+    expect(deriveVerifiedIdentity(passport(), regions)).toMatchObject({
+      documentType: 'passport',
+      name: "Anna-Lena O'Brien",
+      idNumber: 'C01X00T47',
+      birthDate: '1990-03-07',
+      gender: 'F',
+      nationality: 'Deutschland',
+      regionCode: '',
+      address: '',
+    });
+  });
+
+  it('when no document type is given, then it is a resident ID card and nationality stays empty', () => {
+    expect(deriveVerifiedIdentity(proof({ birthDate: '2000-01-01', gender: 'M' }), regions)).toMatchObject({ documentType: 'resident-id-card', birthDate: '1985-06-12', gender: 'F', nationality: '' });
+  });
+
+  it.each([
+    ['a number without digits', { idNumber: 'ABCDEFG' }],
+    ['a number too short', { idNumber: 'E123' }],
+    ['no birth date', { birthDate: '' }],
+    ['a birth date in another format', { birthDate: '19900307' }],
+    ['no gender', { gender: '' }],
+    ['no nationality', { nationality: ' ' }],
+    ['a name with digits', { name: 'Anna 2' }],
+  ])('when a passport record has %s, then it is refused', (_what, over) => {
+    expect(() => deriveVerifiedIdentity(passport(over), regions)).toThrow(expect.objectContaining({ code: 'KYC.IDENTITY.RECORD_INVALID' }));
+  });
 });
 
 describe('decideRecord', () => {

@@ -1,11 +1,15 @@
 /**
  * A verified identity: what a succeeded verification proved about one subject of one partner.
- * Birth date, gender, region and 户籍地址 are read off the ID number here, never taken from the
- * caller, so a record cannot contradict its own number.
+ * For a resident ID card, birth date, gender, region and 户籍地址 are read off the ID number here,
+ * never taken from the caller, so a record cannot contradict its own number. A passport's number
+ * encodes nothing: its birth date, gender and nationality are the approved document's.
  */
 import { invalidArgument } from '@kyc/core';
 import { checkName, normalizeIdNumber, parseIdNumber } from './id-card';
+import { checkPassport } from './passport';
 import { RegionCatalog } from './regions';
+
+export type DocumentType = 'resident-id-card' | 'passport';
 
 /** What the verifying service reports. */
 export interface VerifiedIdentityProof {
@@ -22,13 +26,23 @@ export interface VerifiedIdentityProof {
   method: string;
   verificationId: string;
   verifiedAt: Date;
+  /** Absent: a resident ID card. */
+  documentType?: DocumentType;
+  /** Passports only: what the approved data page shows (an ID card's number carries its own). */
+  birthDate?: string;
+  gender?: string;
+  nationality?: string;
 }
 
 export interface VerifiedIdentity extends VerifiedIdentityProof {
+  documentType: DocumentType;
   birthDate: string;
   gender: 'M' | 'F';
+  /** ID cards: GB/T 2260 code and 户籍地址; empty for passports. */
   regionCode: string;
   address: string;
+  /** Passports: the issuing country; empty for ID cards. */
+  nationality: string;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -44,16 +58,22 @@ export function deriveVerifiedIdentity(proof: VerifiedIdentityProof, regions: Re
     if (proof[field] && !DATE.test(proof[field])) throw recordInvalid(`${field} must be YYYY-MM-DD`);
   }
   if (Number.isNaN(proof.verifiedAt.getTime())) throw recordInvalid('verifiedAt is required');
+  if (proof.documentType === 'passport') {
+    const { passportNumber, ...facts } = checkPassport({ ...proof, passportNumber: proof.idNumber });
+    return { ...proof, ...facts, idNumber: passportNumber, documentType: 'passport', regionCode: '', address: '' };
+  }
   const name = checkName(proof.name);
   const facts = parseIdNumber(proof.idNumber);
   return {
     ...proof,
+    documentType: 'resident-id-card',
     name,
     idNumber: normalizeIdNumber(proof.idNumber),
     birthDate: facts.birthDate,
     gender: facts.gender === 'male' ? 'M' : 'F',
     regionCode: facts.regionCode,
     address: regions.addressOf(facts.regionCode),
+    nationality: '',
   };
 }
 

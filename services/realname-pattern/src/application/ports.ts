@@ -20,6 +20,8 @@ export interface IdentityRegistry {
       /** YYYY-MM-DD, when the method read the document's validity. */
       documentValidFrom?: string;
       documentValidTo?: string;
+      /** A passport (seed 001): its number is idNumber, and the approved data page gives these. */
+      passport?: { birthDate: string; gender: 'M' | 'F'; nationality: string };
     },
     correlationId: string,
   ): Promise<{ conflict: boolean }>;

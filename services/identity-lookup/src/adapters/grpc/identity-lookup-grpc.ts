@@ -39,6 +39,8 @@ function toMessage(v: VerifiedIdentity): identity.VerifiedIdentity {
     method: v.method,
     verificationId: v.verificationId,
     verifiedAt: v.verifiedAt,
+    documentType: v.documentType === 'passport' ? identity.DocumentType.DOCUMENT_TYPE_PASSPORT : identity.DocumentType.DOCUMENT_TYPE_RESIDENT_ID_CARD,
+    nationality: v.nationality,
   };
 }
 
@@ -92,6 +94,10 @@ export function identityLookupGrpc({ identities, mobiles, transferStores, region
         verificationId: req.verificationId,
         // A caller that does not say when the verification succeeded means "now".
         verifiedAt: req.verifiedAt ?? new Date(),
+        documentType: req.documentType === identity.DocumentType.DOCUMENT_TYPE_PASSPORT ? 'passport' : 'resident-id-card',
+        birthDate: req.birthDate,
+        gender: req.gender,
+        nationality: req.nationality,
       });
       return outcome.conflict
         ? { conflict: true, conflictingSubjectId: outcome.conflictingSubjectId, identity: undefined }

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { bytesOf, DocumentLocks } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
 import { SaveOutcome, VerifiedIdentityStore } from '../../application/verified-identities';
-import { VerifiedIdentity } from '../../domain/verified-identity';
+import { DocumentType, VerifiedIdentity } from '../../domain/verified-identity';
 import { saveHeldRecord } from './held-record';
 
 /**
@@ -11,7 +11,9 @@ import { saveHeldRecord } from './held-record';
  * ID number, so they are sealed too); the ID number also has a blind index scoped to the partner,
  * so the same person at two partners cannot be linked through the index. Photo ids, the method and
  * the verification id stay plain: they are opaque references that say nothing about the person,
- * and the photos themselves are encrypted and access-controlled by photo-storage.
+ * and the photos themselves are encrypted and access-controlled by photo-storage. The document type
+ * is sealed too (a passport says "probably not a citizen"); a passport number's blind index has its
+ * own namespace, so it can never be taken for a resident ID number.
  */
 const verifiedIdentitySchema = new mongoose.Schema(
   {
@@ -26,6 +28,8 @@ const verifiedIdentitySchema = new mongoose.Schema(
     addressSealed: { type: Buffer, required: true },
     documentValidFromSealed: { type: Buffer },
     documentValidToSealed: { type: Buffer },
+    documentTypeSealed: { type: Buffer },
+    nationalitySealed: { type: Buffer },
     cardFrontPhotoId: { type: String, default: '' },
     cardBackPhotoId: { type: String, default: '' },
     method: { type: String, required: true },
@@ -42,7 +46,7 @@ verifiedIdentitySchema.index({ partnerId: 1, idNumberKey: 1 }, { unique: true })
 type VerifiedIdentityDoc = mongoose.InferSchemaType<typeof verifiedIdentitySchema>;
 
 const SEALED_FIELDS = ['name', 'idNumber', 'birthDate', 'gender', 'regionCode', 'address'] as const;
-const OPTIONAL_SEALED_FIELDS = ['documentValidFrom', 'documentValidTo'] as const;
+const OPTIONAL_SEALED_FIELDS = ['documentValidFrom', 'documentValidTo', 'documentType', 'nationality'] as const;
 type SealedField = (typeof SEALED_FIELDS)[number] | (typeof OPTIONAL_SEALED_FIELDS)[number];
 
 export class VerifiedIdentityRepository implements VerifiedIdentityStore {
@@ -61,8 +65,9 @@ export class VerifiedIdentityRepository implements VerifiedIdentityStore {
     return JSON.stringify(['verified-identity', partnerId, subjectId, field]);
   }
 
-  private idNumberKey(partnerId: string, idNumber: string): string {
-    return this.cipher.blindIndex(idNumber, `verified-identity:id-number:${partnerId}`);
+  private idNumberKey(partnerId: string, idNumber: string, documentType: DocumentType = 'resident-id-card'): string {
+    const scope = documentType === 'passport' ? 'passport-number' : 'id-number';
+    return this.cipher.blindIndex(idNumber, `verified-identity:${scope}:${partnerId}`);
   }
 
   serializeSubject<T>(partnerId: string, subjectId: string, fn: () => Promise<T>): Promise<T> {
@@ -74,13 +79,15 @@ export class VerifiedIdentityRepository implements VerifiedIdentityStore {
     return doc ? this.open(doc) : undefined;
   }
 
+  /** A resident ID number first, then the same text as a passport number (their shapes rarely overlap). */
   async findByIdNumber(partnerId: string, idNumber: string): Promise<VerifiedIdentity | undefined> {
-    const doc = await this.model.findOne({ partnerId, idNumberKey: this.idNumberKey(partnerId, idNumber) }).lean();
+    const keys = [this.idNumberKey(partnerId, idNumber), this.idNumberKey(partnerId, idNumber, 'passport')];
+    const doc = await this.model.findOne({ partnerId, idNumberKey: { $in: keys } }).lean();
     return doc ? this.open(doc) : undefined;
   }
 
-  async subjectHoldingIdNumber(partnerId: string, idNumber: string): Promise<string | undefined> {
-    const doc = await this.model.findOne({ partnerId, idNumberKey: this.idNumberKey(partnerId, idNumber) }, { subjectId: 1 }).lean();
+  async subjectHoldingIdNumber(partnerId: string, idNumber: string, documentType?: DocumentType): Promise<string | undefined> {
+    const doc = await this.model.findOne({ partnerId, idNumberKey: this.idNumberKey(partnerId, idNumber, documentType) }, { subjectId: 1 }).lean();
     return doc?.subjectId;
   }
 
@@ -90,7 +97,7 @@ export class VerifiedIdentityRepository implements VerifiedIdentityStore {
     return saveHeldRecord(
       subjectId,
       () => this.model.replaceOne({ partnerId, subjectId }, replacement, { upsert: true }),
-      () => this.subjectHoldingIdNumber(partnerId, identity.idNumber),
+      () => this.subjectHoldingIdNumber(partnerId, identity.idNumber, identity.documentType),
     );
   }
 
@@ -119,7 +126,7 @@ export class VerifiedIdentityRepository implements VerifiedIdentityStore {
     const doc: Record<string, unknown> = {
       partnerId,
       subjectId,
-      idNumberKey: this.idNumberKey(partnerId, identity.idNumber),
+      idNumberKey: this.idNumberKey(partnerId, identity.idNumber, identity.documentType),
       cardFrontPhotoId: identity.cardFrontPhotoId,
       cardBackPhotoId: identity.cardBackPhotoId,
       method: identity.method,
@@ -155,6 +162,8 @@ export class VerifiedIdentityRepository implements VerifiedIdentityStore {
       gender: opened('gender') === 'F' ? 'F' : 'M',
       regionCode: opened('regionCode'),
       address: opened('address'),
+      documentType: opened('documentType') === 'passport' ? 'passport' : 'resident-id-card',
+      nationality: opened('nationality'),
       documentValidFrom: opened('documentValidFrom'),
       documentValidTo: opened('documentValidTo'),
       cardFrontPhotoId: (doc.cardFrontPhotoId as string | undefined) ?? '',

@@ -24,6 +24,10 @@ export function identityRegistryClient(client: ResilientClient<identity.Identity
           method: input.method,
           verificationId: input.verificationId,
           verifiedAt: input.verifiedAt,
+          documentType: input.passport ? identity.DocumentType.DOCUMENT_TYPE_PASSPORT : identity.DocumentType.DOCUMENT_TYPE_RESIDENT_ID_CARD,
+          birthDate: input.passport?.birthDate ?? '',
+          gender: input.passport?.gender ?? '',
+          nationality: input.passport?.nationality ?? '',
         },
         { correlationId },
       );

@@ -61,10 +61,28 @@ describe('document-review method (seed 001 four steps)', () => {
     expect(ids.recordVerifiedIdentity).toHaveBeenCalledWith(expect.objectContaining({ documentValidTo: '' }), 'c');
   });
 
-  it('when a passport is approved, then the verification succeeds without a registry record', async () => {
+  it('when a passport is approved, then the verified identity is recorded as a passport with the approved birth date, gender and nationality', async () => {
     const ids = identities();
-    expect(await methodWith(ids, caseWith('passport', {})).process!(ctx({ reviewDecision: 'approved' }))).toMatchObject({ outcome: { state: 'SUCCEEDED' } });
-    expect(ids.recordVerifiedIdentity).not.toHaveBeenCalled();
+    const details = { country: 'Deutschland', birthday: '1990-03-07', gender: '2 (female)', singnTime: '2020-01-01', outofTime: '2030-01-01' };
+    const passportClaim = { name: 'Anna Schmidt', idNumber: 'C01X00T47', mobile: '' };
+    const result = await methodWith(ids, caseWith('passport', details)).process!({ ...ctx({ reviewDecision: 'approved', reviewDecidedAt: decidedAt }), claim: passportClaim });
+    expect(result).toMatchObject({ outcome: { state: 'SUCCEEDED' } });
+    expect(ids.recordVerifiedIdentity).toHaveBeenCalledWith(
+      expect.objectContaining({
+        idNumber: 'C01X00T47',
+        documentValidFrom: '2020-01-01',
+        passport: { birthDate: '1990-03-07', gender: 'F', nationality: 'Deutschland' },
+      }),
+      'c',
+    );
+  });
+
+  it('when an approved passport is held by another subject of the partner, then the verification fails with IDENTITY.CONFLICT', async () => {
+    const ids = identities({ conflict: true });
+    const details = { country: '中国', birthday: '1990-03-07', gender: '1 (male)' };
+    expect(await methodWith(ids, caseWith('passport', details)).process!(ctx({ reviewDecision: 'approved' }))).toMatchObject({
+      outcome: { state: 'FAILED', resultCode: 'IDENTITY.CONFLICT' },
+    });
   });
 
   it('when rejected, then it fails with the reviewer reason; when the case cannot be read, then it retries', async () => {

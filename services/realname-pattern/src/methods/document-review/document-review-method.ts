@@ -1,6 +1,5 @@
 import { isKycError } from '@kyc/core';
 import { IdentityRegistry, ReviewCaseView } from '../../application/ports';
-import { succeeded } from '../../domain/verification';
 import { manualReviewMethod, photoRef } from '../manual-review/manual-review-method';
 import { ProcessContext, ProcessResult, VerificationMethod } from '../method';
 
@@ -22,14 +21,21 @@ export interface DocumentReviewDeps {
 /** A YYYY-MM-DD date from the round's details, or empty (long-term validity has no end date). */
 const dateField = (details: Record<string, string>, field: string) => (/^\d{4}-\d{2}-\d{2}$/.test(details[field] ?? '') ? details[field] : '');
 
+/** The approved passport data page, from the round's details (gender is written "1 (male)" / "2 (female)"). */
+const passportOf = (details: Record<string, string>) => ({
+  birthDate: dateField(details, 'birthday'),
+  gender: (details.gender ?? '').startsWith('2') ? ('F' as const) : ('M' as const),
+  nationality: details.country ?? '',
+});
+
 /**
  * Seed 001's four-step submission as a verification method: manual review (a reviewer decides on
  * front, back and hand-held photos plus the submitted information), finished as manual review is
  * (rejected: REVIEW.<reason code>; approved: the identity is recorded, retried until identity-lookup
  * takes it; another subject holding the number: IDENTITY.CONFLICT), with what the four steps add:
- * the card's back photo and the validity dates go into the verified identity. A passport is not a
- * resident ID number, which is all the verified-identity registry holds (GB 11643), so an approved
- * passport completes the verification (the partner's callback says so) without a registry record.
+ * the document's back photo and the validity dates go into the verified identity. A passport's
+ * number encodes nothing, so its record also carries the birth date, gender and nationality the
+ * reviewer approved (the round's details).
  */
 export function documentReviewMethod(deps: DocumentReviewDeps): VerificationMethod {
   const base = manualReviewMethod(deps);
@@ -47,8 +53,8 @@ export function documentReviewMethod(deps: DocumentReviewDeps): VerificationMeth
       } catch (err) {
         return { kind: 'retry', reason: isKycError(err) ? err.code : 'KYC.INTERNAL' };
       }
-      if (reviewCase.extras?.documentType === 'passport') return { kind: 'complete', outcome: succeeded() };
       const details = reviewCase.extras?.details ?? {};
+      const passport = reviewCase.extras?.documentType === 'passport' ? passportOf(details) : undefined;
       const identities: IdentityRegistry = {
         validateIdNumber: (input, correlationId) => deps.identities.validateIdNumber(input, correlationId),
         recordVerifiedIdentity: (input, correlationId) =>
@@ -59,6 +65,7 @@ export function documentReviewMethod(deps: DocumentReviewDeps): VerificationMeth
               cardBackPhotoId: photoRef(input.subjectId, DOCUMENT_PHOTO_TYPE.back),
               documentValidFrom: dateField(details, 'singnTime'),
               documentValidTo: dateField(details, 'outofTime'),
+              passport,
             },
             correlationId,
           ),

@@ -24,6 +24,49 @@ export const protobufPackage = "kyc.identity.v1";
 
 export const protobufFileName = "kyc/identity/v1/identity.proto";
 
+/**
+ * The identity document a verification read. Unspecified is read as a resident ID card, the
+ * document every method but seed 001's passport path proves.
+ */
+export enum DocumentType {
+  DOCUMENT_TYPE_UNSPECIFIED = 0,
+  DOCUMENT_TYPE_RESIDENT_ID_CARD = 1,
+  DOCUMENT_TYPE_PASSPORT = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function documentTypeFromJSON(object: any): DocumentType {
+  switch (object) {
+    case 0:
+    case "DOCUMENT_TYPE_UNSPECIFIED":
+      return DocumentType.DOCUMENT_TYPE_UNSPECIFIED;
+    case 1:
+    case "DOCUMENT_TYPE_RESIDENT_ID_CARD":
+      return DocumentType.DOCUMENT_TYPE_RESIDENT_ID_CARD;
+    case 2:
+    case "DOCUMENT_TYPE_PASSPORT":
+      return DocumentType.DOCUMENT_TYPE_PASSPORT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DocumentType.UNRECOGNIZED;
+  }
+}
+
+export function documentTypeToJSON(object: DocumentType): string {
+  switch (object) {
+    case DocumentType.DOCUMENT_TYPE_UNSPECIFIED:
+      return "DOCUMENT_TYPE_UNSPECIFIED";
+    case DocumentType.DOCUMENT_TYPE_RESIDENT_ID_CARD:
+      return "DOCUMENT_TYPE_RESIDENT_ID_CARD";
+    case DocumentType.DOCUMENT_TYPE_PASSPORT:
+      return "DOCUMENT_TYPE_PASSPORT";
+    case DocumentType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** What a verification proved. Personal data: encrypted at rest by identity-lookup. */
 export interface VerifiedIdentity {
   partnerId: string;
@@ -46,7 +89,17 @@ export interface VerifiedIdentity {
   cardBackPhotoId: string;
   method: string;
   verificationId: string;
-  verifiedAt: Date | undefined;
+  verifiedAt:
+    | Date
+    | undefined;
+  /**
+   * For a resident ID card, id_number is the GB 11643 number and birth date, gender, region and
+   * address come from it; for a passport, id_number is the passport number, birth date and gender
+   * are the ones the reviewer approved, region and address are empty.
+   */
+  documentType: DocumentType;
+  /** Passports: the issuing country as submitted (seed 001's `country`). Empty for ID cards. */
+  nationality: string;
 }
 
 export interface RecordVerifiedIdentityRequest {
@@ -61,6 +114,14 @@ export interface RecordVerifiedIdentityRequest {
   method: string;
   verificationId: string;
   verifiedAt: Date | undefined;
+  documentType: DocumentType;
+  /**
+   * Passports only (an ID card's number carries them and these are ignored): YYYY-MM-DD, "M" or
+   * "F", and the issuing country, as the approved document shows them.
+   */
+  birthDate: string;
+  gender: string;
+  nationality: string;
 }
 
 export interface RecordVerifiedIdentityResponse {
@@ -176,6 +237,8 @@ function createBaseVerifiedIdentity(): VerifiedIdentity {
     method: "",
     verificationId: "",
     verifiedAt: undefined,
+    documentType: 0,
+    nationality: "",
   };
 }
 
@@ -225,6 +288,12 @@ export const VerifiedIdentity: MessageFns<VerifiedIdentity> = {
     }
     if (message.verifiedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.verifiedAt), writer.uint32(122).fork()).join();
+    }
+    if (message.documentType !== 0) {
+      writer.uint32(128).int32(message.documentType);
+    }
+    if (message.nationality !== "") {
+      writer.uint32(138).string(message.nationality);
     }
     return writer;
   },
@@ -362,6 +431,22 @@ export const VerifiedIdentity: MessageFns<VerifiedIdentity> = {
             message.verifiedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.documentType = reader.int32() as any;
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.nationality = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -435,6 +520,12 @@ export const VerifiedIdentity: MessageFns<VerifiedIdentity> = {
         : isSet(object.verified_at)
         ? fromJsonTimestamp(object.verified_at)
         : undefined,
+      documentType: isSet(object.documentType)
+        ? documentTypeFromJSON(object.documentType)
+        : isSet(object.document_type)
+        ? documentTypeFromJSON(object.document_type)
+        : 0,
+      nationality: isSet(object.nationality) ? globalThis.String(object.nationality) : "",
     };
   },
 
@@ -485,6 +576,12 @@ export const VerifiedIdentity: MessageFns<VerifiedIdentity> = {
     if (message.verifiedAt !== undefined) {
       obj.verifiedAt = message.verifiedAt.toISOString();
     }
+    if (message.documentType !== 0) {
+      obj.documentType = documentTypeToJSON(message.documentType);
+    }
+    if (message.nationality !== "") {
+      obj.nationality = message.nationality;
+    }
     return obj;
   },
 
@@ -508,6 +605,8 @@ export const VerifiedIdentity: MessageFns<VerifiedIdentity> = {
     message.method = object.method ?? "";
     message.verificationId = object.verificationId ?? "";
     message.verifiedAt = object.verifiedAt ?? undefined;
+    message.documentType = object.documentType ?? 0;
+    message.nationality = object.nationality ?? "";
     return message;
   },
 };
@@ -525,6 +624,10 @@ function createBaseRecordVerifiedIdentityRequest(): RecordVerifiedIdentityReques
     method: "",
     verificationId: "",
     verifiedAt: undefined,
+    documentType: 0,
+    birthDate: "",
+    gender: "",
+    nationality: "",
   };
 }
 
@@ -562,6 +665,18 @@ export const RecordVerifiedIdentityRequest: MessageFns<RecordVerifiedIdentityReq
     }
     if (message.verifiedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.verifiedAt), writer.uint32(90).fork()).join();
+    }
+    if (message.documentType !== 0) {
+      writer.uint32(96).int32(message.documentType);
+    }
+    if (message.birthDate !== "") {
+      writer.uint32(106).string(message.birthDate);
+    }
+    if (message.gender !== "") {
+      writer.uint32(114).string(message.gender);
+    }
+    if (message.nationality !== "") {
+      writer.uint32(122).string(message.nationality);
     }
     return writer;
   },
@@ -667,6 +782,38 @@ export const RecordVerifiedIdentityRequest: MessageFns<RecordVerifiedIdentityReq
             message.verifiedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.documentType = reader.int32() as any;
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.birthDate = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.gender = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.nationality = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -728,6 +875,18 @@ export const RecordVerifiedIdentityRequest: MessageFns<RecordVerifiedIdentityReq
         : isSet(object.verified_at)
         ? fromJsonTimestamp(object.verified_at)
         : undefined,
+      documentType: isSet(object.documentType)
+        ? documentTypeFromJSON(object.documentType)
+        : isSet(object.document_type)
+        ? documentTypeFromJSON(object.document_type)
+        : 0,
+      birthDate: isSet(object.birthDate)
+        ? globalThis.String(object.birthDate)
+        : isSet(object.birth_date)
+        ? globalThis.String(object.birth_date)
+        : "",
+      gender: isSet(object.gender) ? globalThis.String(object.gender) : "",
+      nationality: isSet(object.nationality) ? globalThis.String(object.nationality) : "",
     };
   },
 
@@ -766,6 +925,18 @@ export const RecordVerifiedIdentityRequest: MessageFns<RecordVerifiedIdentityReq
     if (message.verifiedAt !== undefined) {
       obj.verifiedAt = message.verifiedAt.toISOString();
     }
+    if (message.documentType !== 0) {
+      obj.documentType = documentTypeToJSON(message.documentType);
+    }
+    if (message.birthDate !== "") {
+      obj.birthDate = message.birthDate;
+    }
+    if (message.gender !== "") {
+      obj.gender = message.gender;
+    }
+    if (message.nationality !== "") {
+      obj.nationality = message.nationality;
+    }
     return obj;
   },
 
@@ -787,6 +958,10 @@ export const RecordVerifiedIdentityRequest: MessageFns<RecordVerifiedIdentityReq
     message.method = object.method ?? "";
     message.verificationId = object.verificationId ?? "";
     message.verifiedAt = object.verifiedAt ?? undefined;
+    message.documentType = object.documentType ?? 0;
+    message.birthDate = object.birthDate ?? "";
+    message.gender = object.gender ?? "";
+    message.nationality = object.nationality ?? "";
     return message;
   },
 };
