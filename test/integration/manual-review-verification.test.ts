@@ -50,6 +50,7 @@ const findIdentity = (partnerId: string, subjectId: string) =>
     partnerId,
     subjectId,
     idNumber: '',
+    documentType: identity.DocumentType.DOCUMENT_TYPE_UNSPECIFIED,
   });
 const subjectState = (subjectId: string) =>
   call<verification.GetSubjectStateRequest, verification.GetSubjectStateResponse>(verifications, verifications.getSubjectState, {

@@ -10,7 +10,7 @@
  * mobile or the partner turned merging off), and the result query by rnAuthTicket from the
  * owning and from another partner.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -407,19 +407,23 @@ describe('WECHAT-FACE', () => {
 });
 
 describe('UNIONPAY-FACE', () => {
-  const unionpay = (certCode: string) => ({
+  const unionpay = (certCode: string, faceImage = Buffer.from('a face').toString('base64')) => ({
     rnAuthPatternCode: 'UNIONPAY-FACE',
     data: {
       token: 'up-token', sign: 'up-sign', ts: Date.now(), action: 'faceVerify', txnTime: '20261123150000', txnSrc: 'app', orgCode: 'ORG1',
       orgSeq: `SEQ-${certCode}`, comUserId: 'U1', authCode: 'A1', sceneCode: 'S1', protocoVerison: '1.0', authSeq: 'AS1', name: '孙七',
-      certType: '01', certCode, faceImage: Buffer.from('a face').toString('base64'),
+      certType: '01', certCode, faceImage,
     },
   });
 
   it('when UnionPay finds the face is the ID holder\'s, then verified; when not, 422; when down, 503 with the provider code', async () => {
     const user = await userOf(campus, 'unionpay-user');
-    const passed = await rnauth(user.token, unionpay(idNumber('110101', '19900307', 425)));
+    // A phone camera's face photo: a few hundred kB of base64 inside the JSON.
+    const photo = randomBytes(450 * 1024).toString('base64');
+    const passed = await rnauth(user.token, unionpay(idNumber('110101', '19900307', 425), photo));
     expect(passed.status).toBe(200);
+    const tooLarge = await rnauth(user.token, unionpay(idNumber('110101', '19900307', 425), randomBytes(900 * 1024).toString('base64')));
+    expect(tooLarge).toEqual({ status: 400, body: { code: 400, message: '请求参数错误', data: {} } });
     expect(passed.body.data).toMatchObject({ guid: user.guid, role: null });
     const other = await userOf(campus, 'unionpay-other');
     expect((await rnauth(other.token, unionpay(idNumber('110101', '19900307', 960)))).body).toMatchObject({ code: 422, data: { reason: 'UNIONPAY_FACE.FAILED' } });
@@ -610,6 +614,21 @@ describe('information already verified by another user (409 / 410), then MERGE',
     // The old user now holds nothing: the new one is the holder the next 409 names.
     const third = await userOf(campus, 'held-id-third');
     expect((await rnauth(third.token, { rnAuthPatternCode: 'IMPORT', data: STUDENT })).body).toMatchObject({ code: 409, data: { mobileNo: '138******11', guid: taker.guid } });
+  });
+
+  it('when a roster membership the roster holds no ID number for (IMPORT-ECARD) is proved by another user, then 410 while its holder has no verified mobile, 409 naming them once they have one', async () => {
+    const member = { rnAuthPatternCode: 'IMPORT-ECARD', data: { name: '李四', outid: '150943', role: 4 } };
+    const first = await userOf(campus, 'whitelist');
+    expect((await rnauth(first.token, member)).status).toBe(200);
+    const other = await userOf(campus, 'member-taker');
+    expect(await rnauth(other.token, member)).toEqual({ status: 410, body: { code: 410, message: '当前认证信息已被占用，请联系人工客服', data: {} } });
+    await mobileHolder('whitelist', '13800138013');
+    expect(await rnauth(other.token, member)).toEqual({
+      status: 409,
+      body: { code: 409, message: '当前认证信息已被 138******13 占用', data: { mobileNo: '138******13', guid: first.guid } },
+    });
+    // The first user still holds it: their own repeat is verified again.
+    expect((await rnauth(first.token, member)).status).toBe(200);
   });
 
   it('when the partner turned merging off (feature no-campus-merge), then 410 although the holder has a verified mobile', async () => {

@@ -32,7 +32,8 @@ function as(caller: 'realname-pattern' | 'gateway') {
   clients.push(client);
   return {
     record: call<identity.RecordVerifiedIdentityRequest, identity.RecordVerifiedIdentityResponse>(client.recordVerifiedIdentity),
-    find: call<identity.FindVerifiedIdentityRequest, identity.FindVerifiedIdentityResponse>(client.findVerifiedIdentity),
+    find: (query: Omit<identity.FindVerifiedIdentityRequest, 'documentType'> & Partial<identity.FindVerifiedIdentityRequest>) =>
+      call<identity.FindVerifiedIdentityRequest, identity.FindVerifiedIdentityResponse>(client.findVerifiedIdentity)({ documentType: identity.DocumentType.DOCUMENT_TYPE_UNSPECIFIED, ...query }),
     available: call<identity.CheckIdNumberAvailableRequest, identity.CheckIdNumberAvailableResponse>(client.checkIdNumberAvailable),
     validate: call<identity.ValidateIdNumberRequest, identity.ValidateIdNumberResponse>(client.validateIdNumber),
   };

@@ -142,7 +142,7 @@ export async function findVerifiedIdentity(platform: Platform, partnerId: string
   );
   try {
     return await new Promise((resolve, reject) =>
-      client.findVerifiedIdentity({ partnerId, subjectId, idNumber: '' }, new Metadata(), { deadline: Date.now() + 10_000 }, (err: ServiceError | null, res) =>
+      client.findVerifiedIdentity({ partnerId, subjectId, idNumber: '', documentType: identity.DocumentType.DOCUMENT_TYPE_UNSPECIFIED }, new Metadata(), { deadline: Date.now() + 10_000 }, (err: ServiceError | null, res) =>
         err ? reject(err) : resolve(res),
       ),
     );

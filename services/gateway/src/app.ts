@@ -81,6 +81,10 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   // Object requests carry raw bodies of any content type: they are the store's before any body parser.
   const objectStore = deps.objectStore;
   if (objectStore) app.use((req, res, next) => (objectStore.claims(req) ? void objectStore.handle(req, res) : next()));
+  // Parsed once: a body a larger limit took is left alone by the default parser after it.
+  for (const contract of contracts) {
+    for (const [route, limit] of Object.entries(contract.largeJsonBodies ?? {})) app.use(route, express.json({ limit }));
+  }
   app.use(express.json({ limit: '64kb' }));
   for (const contract of contracts) app.use(contract.router(deps.context));
 

@@ -18,7 +18,7 @@ export type TakenAnswer = { offer: true; mobileNo: string; guid: string } | { of
 
 export async function answerTaken(
   ports: Pick<GatewayPorts, 'userMerges' | 'subjects'>,
-  input: { partner: PartnerView; session: SessionView; pattern: string; proved: { idNumber: string; mobile: string }; authInfo: unknown },
+  input: { partner: PartnerView; session: SessionView; pattern: string; proved: { idNumber: string; mobile: string; memberId?: string }; authInfo: unknown },
   now = new Date(),
 ): Promise<TakenAnswer> {
   const merges = ports.userMerges;

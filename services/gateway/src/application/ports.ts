@@ -366,7 +366,8 @@ export interface MergeAttempt {
  */
 export interface UserMergesPort {
   /** The other subject of the partner holding a verified ID number or mobile (whichever is given), undefined when none. */
-  holderOf(partnerId: string, subjectId: string, proved: { idNumber: string; mobile: string }): Promise<string | undefined>;
+  /** Who else holds what a verification proved: its ID number, else its mobile, else its roster member id. */
+  holderOf(partnerId: string, subjectId: string, proved: { idNumber: string; mobile: string; memberId?: string }): Promise<string | undefined>;
   /** A subject's verified mobile, masked ("180******11"); undefined when it has none. */
   maskedMobileOf(partnerId: string, subjectId: string): Promise<string | undefined>;
   /** Keeps the attempt that answered 409, replacing the subject's previous one, until it expires. */

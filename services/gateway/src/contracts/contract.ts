@@ -43,4 +43,6 @@ export interface PartnerContract {
   replyFrameworkError(res: Response, error: FrameworkError): void;
   /** Absolute path of the contract's OpenAPI fragment (YAML: paths, components, webhooks). */
   openapiFragment: string;
+  /** Paths whose JSON bodies may exceed the gateway's 64 kB default (a face photo inside the JSON), with their limit. */
+  largeJsonBodies?: Record<string, string>;
 }

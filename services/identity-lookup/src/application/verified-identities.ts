@@ -13,7 +13,8 @@ export type SaveOutcome = { saved: true } | { saved: false; holderSubjectId: str
 /** Where verified identities are kept (implemented by the Mongo adapter). */
 export interface VerifiedIdentityStore {
   findBySubject(partnerId: string, subjectId: string): Promise<VerifiedIdentity | undefined>;
-  findByIdNumber(partnerId: string, idNumber: string): Promise<VerifiedIdentity | undefined>;
+  /** By a document number: a resident ID or passport number unless `documentType` says roster-member. */
+  findByIdNumber(partnerId: string, idNumber: string, documentType?: DocumentType): Promise<VerifiedIdentity | undefined>;
   /** The subject that holds a verified ID number (default: resident ID; or passport) within a partner (nothing is decrypted). */
   subjectHoldingIdNumber(partnerId: string, idNumber: string, documentType?: DocumentType): Promise<string | undefined>;
   /**
@@ -34,7 +35,7 @@ export interface VerifiedIdentityStore {
 
 export type RecordOutcome = { conflict: false; identity: VerifiedIdentity } | { conflict: true; conflictingSubjectId: string };
 
-export type IdentityQuery = { partnerId: string; subjectId?: string; idNumber?: string };
+export type IdentityQuery = { partnerId: string; subjectId?: string; idNumber?: string; documentType?: DocumentType };
 
 const queryInvalid = (message: string) => invalidArgument('KYC.IDENTITY.QUERY_INVALID', message);
 
@@ -76,7 +77,10 @@ export class VerifiedIdentities {
     const idNumber = normalizeIdNumber(query.idNumber ?? '');
     if (!query.partnerId) throw queryInvalid('partner_id is required');
     if (Boolean(subjectId) === Boolean(idNumber)) throw queryInvalid('give exactly one of subject_id and id_number');
-    return subjectId ? this.store.findBySubject(query.partnerId, subjectId) : this.store.findByIdNumber(query.partnerId, idNumber);
+    if (subjectId) return this.store.findBySubject(query.partnerId, subjectId);
+    // Member ids are case-sensitive; document numbers are compared upper-cased.
+    const number = query.documentType === 'roster-member' ? (query.idNumber ?? '').trim() : idNumber;
+    return this.store.findByIdNumber(query.partnerId, number, query.documentType);
   }
 
   /** Forgets a subject's verified identity (a partner's deletion request); true if there was one. */

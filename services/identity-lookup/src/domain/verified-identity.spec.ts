@@ -72,6 +72,18 @@ describe('deriveVerifiedIdentity', () => {
     expect(deriveVerifiedIdentity(proof({ birthDate: '2000-01-01', gender: 'M' }), regions)).toMatchObject({ documentType: 'resident-id-card', birthDate: '1985-06-12', gender: 'F', nationality: '' });
   });
 
+  it('when a roster membership is recorded, then the member id stands as its number and nothing is derived from it', () => {
+    expect(deriveVerifiedIdentity(proof({ documentType: 'roster-member', idNumber: '3fa9c2e1b7d4', birthDate: '2000-01-01', gender: 'M' }), regions)).toMatchObject({
+      documentType: 'roster-member',
+      idNumber: '3fa9c2e1b7d4',
+      birthDate: '',
+      gender: '',
+      regionCode: '',
+      address: '',
+    });
+    expect(() => deriveVerifiedIdentity(proof({ documentType: 'roster-member', idNumber: 'a b' }), regions)).toThrow(expect.objectContaining({ code: 'KYC.IDENTITY.RECORD_INVALID' }));
+  });
+
   it.each([
     ['a number without digits', { idNumber: 'ABCDEFG' }],
     ['a number too short', { idNumber: 'E123' }],

@@ -9,7 +9,11 @@ import { checkName, normalizeIdNumber, parseIdNumber } from './id-card';
 import { checkPassport } from './passport';
 import { RegionCatalog } from './regions';
 
-export type DocumentType = 'resident-id-card' | 'passport';
+/** roster-member: a campus roster membership proved without an ID number (idNumber is the member id). */
+export type DocumentType = 'resident-id-card' | 'passport' | 'roster-member';
+
+/** Roster member ids are opaque (identity-lookup's own), letters, digits and a few separators. */
+const MEMBER_ID = /^[A-Za-z0-9:._-]{1,200}$/;
 
 /** What the verifying service reports. */
 export interface VerifiedIdentityProof {
@@ -36,8 +40,9 @@ export interface VerifiedIdentityProof {
 
 export interface VerifiedIdentity extends VerifiedIdentityProof {
   documentType: DocumentType;
+  /** Empty for a roster membership (the roster proves neither). */
   birthDate: string;
-  gender: 'M' | 'F';
+  gender: 'M' | 'F' | '';
   /** ID cards: GB/T 2260 code and 户籍地址; empty for passports. */
   regionCode: string;
   address: string;
@@ -61,6 +66,11 @@ export function deriveVerifiedIdentity(proof: VerifiedIdentityProof, regions: Re
   if (proof.documentType === 'passport') {
     const { passportNumber, ...facts } = checkPassport({ ...proof, passportNumber: proof.idNumber });
     return { ...proof, ...facts, idNumber: passportNumber, documentType: 'passport', regionCode: '', address: '' };
+  }
+  if (proof.documentType === 'roster-member') {
+    if (!MEMBER_ID.test(proof.idNumber)) throw recordInvalid('a roster membership names the roster member id');
+    const none = { birthDate: '', gender: '' as const, regionCode: '', address: '', nationality: '' };
+    return { ...proof, ...none, documentType: 'roster-member', name: checkName(proof.name) };
   }
   const name = checkName(proof.name);
   const facts = parseIdNumber(proof.idNumber);

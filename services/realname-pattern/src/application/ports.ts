@@ -22,6 +22,8 @@ export interface IdentityRegistry {
       documentValidTo?: string;
       /** A passport (seed 001): its number is idNumber, and the approved data page gives these. */
       passport?: { birthDate: string; gender: 'M' | 'F'; nationality: string };
+      /** Seed 003: idNumber is a roster member id (a membership proved without an ID number). */
+      rosterMember?: boolean;
     },
     correlationId: string,
   ): Promise<{ conflict: boolean }>;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { ClientReadableStream, ClientWritableStream, ServiceError } from '@grpc/grpc-js';
-import { photo, review, verification } from '@kyc/contracts';
+import { identity, photo, review, verification } from '@kyc/contracts';
 import { notFound } from '@kyc/core';
 import { asKycError, correlationMetadata, fromServiceError } from '@kyc/grpc-kit';
 import {
@@ -158,12 +158,18 @@ export function grpcIdentitiesPort(clients: Pick<DownstreamClients, 'identityLoo
       return { valid: res.valid, reasonCode: res.reasonCode, birthDate: res.birthDate, gender: res.gender };
     },
     async findVerified(query) {
-      const res = await c.unary(c.raw.findVerifiedIdentity, { partnerId: query.partnerId, subjectId: query.subjectId ?? '', idNumber: query.idNumber ?? '' });
-      if (!res.found || !res.identity) return undefined;
+      const res = await c.unary(c.raw.findVerifiedIdentity, {
+        partnerId: query.partnerId,
+        subjectId: query.subjectId ?? '',
+        idNumber: query.idNumber ?? '',
+        documentType: identity.DocumentType.DOCUMENT_TYPE_UNSPECIFIED,
+      });
+      // A roster membership is no identity document: the contracts that show identities show none.
+      if (!res.found || !res.identity || res.identity.documentType === identity.DocumentType.DOCUMENT_TYPE_ROSTER_MEMBER) return undefined;
       // The view leaves out the verification id: contracts answer with the identity, not its provenance.
-      const identity: Partial<typeof res.identity> = { ...res.identity };
-      delete identity.verificationId;
-      return identity as VerifiedIdentityView;
+      const view: Partial<typeof res.identity> = { ...res.identity };
+      delete view.verificationId;
+      return view as VerifiedIdentityView;
     },
   };
 }
@@ -177,9 +183,18 @@ export function grpcVerifiedHoldersPort(clients: Pick<DownstreamClients, 'identi
         const res = await c.unary(c.raw.checkIdNumberAvailable, { partnerId, subjectId, idNumber: proved.idNumber });
         return res.available ? undefined : res.conflictingSubjectId;
       }
-      if (!proved.mobile) return undefined;
-      const res = await c.unary(c.raw.findVerifiedMobile, { partnerId, subjectId: '', mobile: proved.mobile, reveal: false });
-      return res.found && res.subjectId !== subjectId ? res.subjectId : undefined;
+      if (proved.mobile) {
+        const res = await c.unary(c.raw.findVerifiedMobile, { partnerId, subjectId: '', mobile: proved.mobile, reveal: false });
+        return res.found && res.subjectId !== subjectId ? res.subjectId : undefined;
+      }
+      if (!proved.memberId) return undefined;
+      const res = await c.unary(c.raw.findVerifiedIdentity, {
+        partnerId,
+        subjectId: '',
+        idNumber: proved.memberId,
+        documentType: identity.DocumentType.DOCUMENT_TYPE_ROSTER_MEMBER,
+      });
+      return res.found && res.identity && res.identity.subjectId !== subjectId ? res.identity.subjectId : undefined;
     },
     async maskedMobileOf(partnerId, subjectId) {
       const res = await c.unary(c.raw.findVerifiedMobile, { partnerId, subjectId, mobile: '', reveal: false });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FrameworkError, PartnerContract } from '../contract';
 import { replyUcenter } from './envelope';
-import { CAMPUS_AUTH_FEATURE, UCENTER_PREFIX, ucenterRoutes } from './routes';
+import { CAMPUS_AUTH_FEATURE, RNAUTH, RNAUTH_BODY_LIMIT, UCENTER_PREFIX, ucenterRoutes } from './routes';
 
 const FRAMEWORK_ERRORS: Record<FrameworkError, [number, string]> = {
   'bad-request': [400, '请求参数错误'],
@@ -20,4 +20,5 @@ export const ucenterContract: PartnerContract = {
   router: ucenterRoutes,
   replyFrameworkError: (res, error) => replyUcenter(res, FRAMEWORK_ERRORS[error][0], FRAMEWORK_ERRORS[error][1], {}),
   openapiFragment: path.join(__dirname, 'openapi.yaml'),
+  largeJsonBodies: { [RNAUTH]: RNAUTH_BODY_LIMIT },
 };

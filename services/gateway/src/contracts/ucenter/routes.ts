@@ -12,7 +12,9 @@ import { accessTokenOf, fromClient, MERGE_METHOD, MergeRequest, parseMobileCodeR
 
 export const UCENTER_PREFIX = '/api/ucenter-service-provider';
 export const CAMPUS_AUTH_FEATURE = 'campus-auth';
-const RNAUTH = `${UCENTER_PREFIX}/api/user/rnauth`;
+export const RNAUTH = `${UCENTER_PREFIX}/api/user/rnauth`;
+/** UNIONPAY-FACE carries the face photo (base64 JPEG) inside rnauth's JSON. */
+export const RNAUTH_BODY_LIMIT = '1mb';
 /** Not in the seed (it leaves the code's sending to be defined): sends the MOBILE pattern's code. */
 const MOBILE_CODE = `${UCENTER_PREFIX}/api/user/rnauth/mobile-code`;
 /** The seed shows the result query at both paths; both are served alike. */
@@ -23,6 +25,8 @@ const VERDICT_WAIT = { waitMs: 5_000, pollMs: 50 };
 const MAX_TICKET_LENGTH = 200;
 /** A verification's result when what it proved is held by another user of the partner: 409 or 410. */
 const IDENTITY_CONFLICT = 'IDENTITY.CONFLICT';
+/** Patterns that prove a roster membership (the campus card) even where the roster holds no ID number. */
+const MEMBERSHIP_PATTERNS: readonly string[] = ['ECARD', 'IMPORT-ECARD'];
 
 /**
  * Seed 003 (campus platform): real-name verification by pattern with a user access token, and its
@@ -63,11 +67,13 @@ export function ucenterRoutes(ctx: ContractContext): Router {
     if (verification.state === 'succeeded') return replyUcenter(res, 200, 'OK', successData(pattern, guid, verification, methodOutput, methodInput.device_id));
     if (verification.state !== 'failed') return replyUcenter(res, 202, '认证处理中，请凭 rnAuthTicket 查询结果', { rnAuthTicket: verification.ticket });
     if (verification.resultCode === IDENTITY_CONFLICT) {
-      // What was proved (the stored claim: for ECARD and IMPORT-ECARD the roster's ID number) names the holder.
+      // What was proved names the holder: the stored claim (for ECARD and IMPORT-ECARD the roster's ID
+      // number), or for those two, when the roster holds none, the roster member (the verification's reference).
       const [partner, found] = await Promise.all([ports.partners.find(session.partnerId), verificationByTicket(ports, session.partnerId, verification.ticket)]);
+      const memberId = found && MEMBERSHIP_PATTERNS.includes(pattern) ? found.verification.providerReference : '';
       const taken =
         partner && found
-          ? await answerTaken(ports, { partner, session, pattern, proved: found.claim, authInfo: (req.body as { data: unknown }).data })
+          ? await answerTaken(ports, { partner, session, pattern, proved: { ...found.claim, memberId }, authInfo: (req.body as { data: unknown }).data })
           : { offer: false as const };
       if (taken.offer) return replyUcenter(res, 409, `当前认证信息已被 ${taken.mobileNo} 占用`, { mobileNo: taken.mobileNo, guid: taken.guid });
     }

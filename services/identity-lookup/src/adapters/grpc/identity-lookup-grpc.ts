@@ -7,7 +7,7 @@ import { VerifiedIdentities, VerifiedIdentityStore } from '../../application/ver
 import { VerifiedMobiles, VerifiedMobileStore } from '../../application/verified-mobiles';
 import { checkName, describeInvalid, parseIdNumber } from '../../domain/id-card';
 import { RegionCatalog } from '../../domain/regions';
-import { VerifiedIdentity } from '../../domain/verified-identity';
+import { DocumentType, VerifiedIdentity } from '../../domain/verified-identity';
 
 export interface IdentityLookupGrpcDeps {
   identities: VerifiedIdentities;
@@ -21,6 +21,16 @@ export interface IdentityLookupGrpcDeps {
 }
 
 const SERVICE_PATH = '/kyc.identity.v1.IdentityLookupService';
+
+const DOCUMENT_TYPE_TO_MESSAGE: Record<DocumentType, identity.DocumentType> = {
+  'resident-id-card': identity.DocumentType.DOCUMENT_TYPE_RESIDENT_ID_CARD,
+  passport: identity.DocumentType.DOCUMENT_TYPE_PASSPORT,
+  'roster-member': identity.DocumentType.DOCUMENT_TYPE_ROSTER_MEMBER,
+};
+
+/** Unspecified (and unknown values) mean a resident ID card. */
+const documentTypeOf = (type: identity.DocumentType): DocumentType =>
+  type === identity.DocumentType.DOCUMENT_TYPE_PASSPORT ? 'passport' : type === identity.DocumentType.DOCUMENT_TYPE_ROSTER_MEMBER ? 'roster-member' : 'resident-id-card';
 
 function toMessage(v: VerifiedIdentity): identity.VerifiedIdentity {
   return {
@@ -39,7 +49,7 @@ function toMessage(v: VerifiedIdentity): identity.VerifiedIdentity {
     method: v.method,
     verificationId: v.verificationId,
     verifiedAt: v.verifiedAt,
-    documentType: v.documentType === 'passport' ? identity.DocumentType.DOCUMENT_TYPE_PASSPORT : identity.DocumentType.DOCUMENT_TYPE_RESIDENT_ID_CARD,
+    documentType: DOCUMENT_TYPE_TO_MESSAGE[v.documentType],
     nationality: v.nationality,
   };
 }
@@ -94,7 +104,7 @@ export function identityLookupGrpc({ identities, mobiles, transferStores, region
         verificationId: req.verificationId,
         // A caller that does not say when the verification succeeded means "now".
         verifiedAt: req.verifiedAt ?? new Date(),
-        documentType: req.documentType === identity.DocumentType.DOCUMENT_TYPE_PASSPORT ? 'passport' : 'resident-id-card',
+        documentType: documentTypeOf(req.documentType),
         birthDate: req.birthDate,
         gender: req.gender,
         nationality: req.nationality,
@@ -109,7 +119,7 @@ export function identityLookupGrpc({ identities, mobiles, transferStores, region
     ),
 
     findVerifiedIdentity: unary(logger, async (req: identity.FindVerifiedIdentityRequest) => {
-      const found = await identities.find({ partnerId: req.partnerId, subjectId: req.subjectId, idNumber: req.idNumber });
+      const found = await identities.find({ partnerId: req.partnerId, subjectId: req.subjectId, idNumber: req.idNumber, documentType: documentTypeOf(req.documentType) });
       return found ? { found: true, identity: toMessage(found) } : { found: false, identity: undefined };
     }),
 

@@ -43,6 +43,9 @@ const verifiedIdentitySchema = new mongoose.Schema(
 verifiedIdentitySchema.index({ partnerId: 1, subjectId: 1 }, { unique: true });
 verifiedIdentitySchema.index({ partnerId: 1, idNumberKey: 1 }, { unique: true });
 
+/** Records from before document types were stored are resident ID cards. */
+const documentTypeOf = (stored: string): DocumentType => (stored === 'passport' || stored === 'roster-member' ? stored : 'resident-id-card');
+
 type VerifiedIdentityDoc = mongoose.InferSchemaType<typeof verifiedIdentitySchema>;
 
 const SEALED_FIELDS = ['name', 'idNumber', 'birthDate', 'gender', 'regionCode', 'address'] as const;
@@ -66,7 +69,7 @@ export class VerifiedIdentityRepository implements VerifiedIdentityStore {
   }
 
   private idNumberKey(partnerId: string, idNumber: string, documentType: DocumentType = 'resident-id-card'): string {
-    const scope = documentType === 'passport' ? 'passport-number' : 'id-number';
+    const scope = { 'resident-id-card': 'id-number', passport: 'passport-number', 'roster-member': 'roster-member' }[documentType];
     return this.cipher.blindIndex(idNumber, `verified-identity:${scope}:${partnerId}`);
   }
 
@@ -79,9 +82,10 @@ export class VerifiedIdentityRepository implements VerifiedIdentityStore {
     return doc ? this.open(doc) : undefined;
   }
 
-  /** A resident ID number first, then the same text as a passport number (their shapes rarely overlap). */
-  async findByIdNumber(partnerId: string, idNumber: string): Promise<VerifiedIdentity | undefined> {
-    const keys = [this.idNumberKey(partnerId, idNumber), this.idNumberKey(partnerId, idNumber, 'passport')];
+  /** A document number: by default a resident ID or passport number (their shapes rarely overlap), or a roster member id. */
+  async findByIdNumber(partnerId: string, idNumber: string, documentType?: DocumentType): Promise<VerifiedIdentity | undefined> {
+    const types: DocumentType[] = documentType === 'roster-member' ? ['roster-member'] : ['resident-id-card', 'passport'];
+    const keys = types.map((type) => this.idNumberKey(partnerId, idNumber, type));
     const doc = await this.model.findOne({ partnerId, idNumberKey: { $in: keys } }).lean();
     return doc ? this.open(doc) : undefined;
   }
@@ -159,10 +163,10 @@ export class VerifiedIdentityRepository implements VerifiedIdentityStore {
       name: opened('name'),
       idNumber: opened('idNumber'),
       birthDate: opened('birthDate'),
-      gender: opened('gender') === 'F' ? 'F' : 'M',
+      gender: ({ M: 'M', F: 'F' } as const)[opened('gender')] ?? '',
       regionCode: opened('regionCode'),
       address: opened('address'),
-      documentType: opened('documentType') === 'passport' ? 'passport' : 'resident-id-card',
+      documentType: documentTypeOf(opened('documentType')),
       nationality: opened('nationality'),
       documentValidFrom: opened('documentValidFrom'),
       documentValidTo: opened('documentValidTo'),

@@ -24,7 +24,11 @@ export function identityRegistryClient(client: ResilientClient<identity.Identity
           method: input.method,
           verificationId: input.verificationId,
           verifiedAt: input.verifiedAt,
-          documentType: input.passport ? identity.DocumentType.DOCUMENT_TYPE_PASSPORT : identity.DocumentType.DOCUMENT_TYPE_RESIDENT_ID_CARD,
+          documentType: input.passport
+            ? identity.DocumentType.DOCUMENT_TYPE_PASSPORT
+            : input.rosterMember
+              ? identity.DocumentType.DOCUMENT_TYPE_ROSTER_MEMBER
+              : identity.DocumentType.DOCUMENT_TYPE_RESIDENT_ID_CARD,
           birthDate: input.passport?.birthDate ?? '',
           gender: input.passport?.gender ?? '',
           nationality: input.passport?.nationality ?? '',

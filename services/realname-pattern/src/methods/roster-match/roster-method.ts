@@ -39,6 +39,11 @@ export function rosterMethod(
     checksIdNumber: boolean;
     validateClaim(claim: Claim): Claim;
     match(ctx: BeginContext): Promise<RosterMatch>;
+    /**
+     * The match proves the subject is the roster member it found (their campus card): without an
+     * ID number to record, the membership itself is recorded, so one member is one subject's.
+     */
+    provesMembership?: boolean;
   },
   deps: RosterMethodDeps,
 ): VerificationMethod {
@@ -64,11 +69,21 @@ export function rosterMethod(
       const outcome = ctx.progress.providerOutcome;
       if (outcome !== MATCH) return { kind: 'complete', outcome: failed(outcome || RESULT.internal) };
       const providerReference = ctx.progress.providerReference ?? '';
-      // The registry keys identities by ID number: a roster person without one is verified, not registered.
-      if (claim.idNumber) {
+      // What is held: the ID number when there is one, else (for methods that prove it) the roster membership.
+      const rosterMember = !claim.idNumber && spec.provesMembership && providerReference ? providerReference : undefined;
+      if (claim.idNumber || rosterMember) {
         try {
           const recorded = await deps.identities.recordVerifiedIdentity(
-            { partnerId: v.partnerId, subjectId: v.subjectId, name: claim.name, idNumber: claim.idNumber, method: spec.name, verificationId: v.id, verifiedAt: new Date() },
+            {
+              partnerId: v.partnerId,
+              subjectId: v.subjectId,
+              name: claim.name,
+              idNumber: rosterMember ?? claim.idNumber,
+              rosterMember: Boolean(rosterMember),
+              method: spec.name,
+              verificationId: v.id,
+              verifiedAt: new Date(),
+            },
             ctx.correlationId,
           );
           if (recorded.conflict) return { kind: 'complete', outcome: failed(RESULT.identityConflict, providerReference) };

@@ -79,12 +79,19 @@ describe('roster-whitelist (seed 003 IMPORT-ECARD)', () => {
     expect(ids.recordVerifiedIdentity).toHaveBeenCalledWith(expect.objectContaining({ idNumber: '410102198504120315' }), 'c');
   });
 
-  it('when the roster has no ID number for the person, then it succeeds without recording an identity', async () => {
+  it('when the roster has no ID number for the person, then the roster membership is recorded as what the subject holds', async () => {
     const ids = identities();
     const directory = roster({ matchWhitelist: async () => ({ result: 'MATCHED', member, idNumber: '', relatives: [] }) });
-    const { result } = await run(rosterWhitelistMethod({ roster: directory, identities: ids }), { outid: '150943' });
+    const { begun, result } = await run(rosterWhitelistMethod({ roster: directory, identities: ids }), { outid: '150943' });
+    expect(begun.claim).toEqual({ name: '刘大宝', idNumber: '', mobile: '' });
     expect(result).toMatchObject({ outcome: { state: 'SUCCEEDED' } });
-    expect(ids.recordVerifiedIdentity).not.toHaveBeenCalled();
+    expect(ids.recordVerifiedIdentity).toHaveBeenCalledWith(expect.objectContaining({ idNumber: 'm-1', rosterMember: true, method: 'roster-whitelist' }), 'c');
+  });
+
+  it('when another subject already holds that membership, then it fails with IDENTITY.CONFLICT', async () => {
+    const directory = roster({ matchWhitelist: async () => ({ result: 'MATCHED', member, idNumber: '', relatives: [] }) });
+    const { result } = await run(rosterWhitelistMethod({ roster: directory, identities: identities(true) }), { outid: '150943' });
+    expect(result).toMatchObject({ outcome: { state: 'FAILED', resultCode: 'IDENTITY.CONFLICT', providerReference: 'm-1' } });
   });
 });
 

@@ -8,13 +8,15 @@ export const ROSTER_WHITELIST = 'roster-whitelist';
  * outid + name against the roster (+ customerCode, + role), and the e-card password checked by the
  * person's school e-card system: `when-the-school-runs-one` (IMPORT-ECARD) or `always` (ECARD, where
  * a school without one answers ECARD.NOT_AVAILABLE). What it proves is the roster's record, so the
- * ID number the roster holds becomes the claim's (and the verified identity's, when there is one).
+ * ID number the roster holds becomes the claim's (and the verified identity's, when there is one;
+ * without one, the roster membership is what the subject holds).
  */
 export function whitelistMethod(spec: { name: string; pattern: string; ecard: 'when-the-school-runs-one' | 'always' }, deps: RosterMethodDeps & EcardDeps): VerificationMethod {
   return rosterMethod(
     {
       name: spec.name,
       checksIdNumber: false,
+      provesMembership: true,
       validateClaim: (claim) => ({ ...nameClaim(claim, false, spec.pattern), idNumber: '' }),
       async match(ctx) {
         const { outid, customerCode, role } = rosterInput(ctx.input);

@@ -26,12 +26,18 @@ export const protobufFileName = "kyc/identity/v1/identity.proto";
 
 /**
  * The identity document a verification read. Unspecified is read as a resident ID card, the
- * document every method but seed 001's passport path proves.
+ * document most methods prove.
  */
 export enum DocumentType {
   DOCUMENT_TYPE_UNSPECIFIED = 0,
   DOCUMENT_TYPE_RESIDENT_ID_CARD = 1,
   DOCUMENT_TYPE_PASSPORT = 2,
+  /**
+   * DOCUMENT_TYPE_ROSTER_MEMBER - Seed 003 ECARD / IMPORT-ECARD when the school's roster holds no ID number: what was proved is
+   * the roster membership (campus card), and id_number is the roster's opaque member id, so that
+   * one member is held by one subject of a partner like an ID number. No birth date or gender.
+   */
+  DOCUMENT_TYPE_ROSTER_MEMBER = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -46,6 +52,9 @@ export function documentTypeFromJSON(object: any): DocumentType {
     case 2:
     case "DOCUMENT_TYPE_PASSPORT":
       return DocumentType.DOCUMENT_TYPE_PASSPORT;
+    case 3:
+    case "DOCUMENT_TYPE_ROSTER_MEMBER":
+      return DocumentType.DOCUMENT_TYPE_ROSTER_MEMBER;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -61,6 +70,8 @@ export function documentTypeToJSON(object: DocumentType): string {
       return "DOCUMENT_TYPE_RESIDENT_ID_CARD";
     case DocumentType.DOCUMENT_TYPE_PASSPORT:
       return "DOCUMENT_TYPE_PASSPORT";
+    case DocumentType.DOCUMENT_TYPE_ROSTER_MEMBER:
+      return "DOCUMENT_TYPE_ROSTER_MEMBER";
     case DocumentType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -147,6 +158,8 @@ export interface FindVerifiedIdentityRequest {
   /** Exactly one of subject_id and id_number. */
   subjectId: string;
   idNumber: string;
+  /** With id_number: unspecified finds a resident ID or passport number; ROSTER_MEMBER a member id. */
+  documentType: DocumentType;
 }
 
 export interface FindVerifiedIdentityResponse {
@@ -1282,7 +1295,7 @@ export const CheckIdNumberAvailableResponse: MessageFns<CheckIdNumberAvailableRe
 };
 
 function createBaseFindVerifiedIdentityRequest(): FindVerifiedIdentityRequest {
-  return { partnerId: "", subjectId: "", idNumber: "" };
+  return { partnerId: "", subjectId: "", idNumber: "", documentType: 0 };
 }
 
 export const FindVerifiedIdentityRequest: MessageFns<FindVerifiedIdentityRequest> = {
@@ -1295,6 +1308,9 @@ export const FindVerifiedIdentityRequest: MessageFns<FindVerifiedIdentityRequest
     }
     if (message.idNumber !== "") {
       writer.uint32(26).string(message.idNumber);
+    }
+    if (message.documentType !== 0) {
+      writer.uint32(32).int32(message.documentType);
     }
     return writer;
   },
@@ -1336,6 +1352,14 @@ export const FindVerifiedIdentityRequest: MessageFns<FindVerifiedIdentityRequest
             message.idNumber = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.documentType = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1365,6 +1389,11 @@ export const FindVerifiedIdentityRequest: MessageFns<FindVerifiedIdentityRequest
         : isSet(object.id_number)
         ? globalThis.String(object.id_number)
         : "",
+      documentType: isSet(object.documentType)
+        ? documentTypeFromJSON(object.documentType)
+        : isSet(object.document_type)
+        ? documentTypeFromJSON(object.document_type)
+        : 0,
     };
   },
 
@@ -1379,6 +1408,9 @@ export const FindVerifiedIdentityRequest: MessageFns<FindVerifiedIdentityRequest
     if (message.idNumber !== "") {
       obj.idNumber = message.idNumber;
     }
+    if (message.documentType !== 0) {
+      obj.documentType = documentTypeToJSON(message.documentType);
+    }
     return obj;
   },
 
@@ -1390,6 +1422,7 @@ export const FindVerifiedIdentityRequest: MessageFns<FindVerifiedIdentityRequest
     message.partnerId = object.partnerId ?? "";
     message.subjectId = object.subjectId ?? "";
     message.idNumber = object.idNumber ?? "";
+    message.documentType = object.documentType ?? 0;
     return message;
   },
 };
