@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PartnerCredentials, signBody } from './partner-client';
@@ -20,6 +21,10 @@ const WECHAT_IDENTITY = { realName: '陈静', identityNo: '11010119950518123X' }
 const UNIONPAY_IDENTITY = { name: '周明', certCode: '110101198808084563' };
 /** Sandbox SMS numbers 13800000001-3 fail on purpose (notifier's sandbox SMS): this one is sent. */
 const DEMO_MOBILE = '13912345678';
+/** The verified mobile of the user whose identity the 409 / MERGE example claims. */
+const HOLDER_MOBILE = '13912345679';
+/** What the demo's ticket user verified by IMPORT, and the MERGE example claims again. */
+const TICKET_IMPORT = { name: '王五', identityNo: '410102199007200917', outid: '150944', customerCode: '1001' };
 /** The sandbox e-card systems accept this password for any account (seed 003's example). */
 const ECARD_PASSWORD = '123456';
 
@@ -32,17 +37,21 @@ interface Answer {
   data: Record<string, string> | null;
 }
 
-async function signedPost(gatewayUrl: string, urlPath: string, creds: PartnerCredentials, body: Record<string, unknown>) {
-  const res = await fetch(`${gatewayUrl}${urlPath}`, {
+/** POSTs JSON and returns the envelope's data; anything but 200 is the demo's failure. */
+async function postForData(target: string, body: unknown, headers: Record<string, string> = {}): Promise<Record<string, string>> {
+  const res = await fetch(target, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(signBody(creds, body)),
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
   const answer = (await res.json()) as Answer;
-  if (answer.code !== 200 || !answer.data) throw new Error(`${urlPath} failed: ${answer.code} ${answer.message}`);
+  if (answer.code !== 200 || !answer.data) throw new Error(`${new URL(target).pathname} failed: ${answer.code} ${answer.message}`);
   return answer.data;
 }
+
+const signedPost = (gatewayUrl: string, urlPath: string, creds: PartnerCredentials, body: Record<string, unknown>) =>
+  postForData(`${gatewayUrl}${urlPath}`, signBody(creds, body));
 
 /**
  * A shell command printing the code in the sandbox SMS file, waiting up to 10 s for it: the
@@ -50,6 +59,18 @@ async function signedPost(gatewayUrl: string, urlPath: string, creds: PartnerCre
  */
 const readSmsCode = (file: string) =>
   `node -e "const t=Date.now();(function r(){try{console.log(require('${file}').params.code)}catch{Date.now()-t<1e4?setTimeout(r,200):process.exit(1)}})()"`;
+
+/** The code in a sandbox SMS file, once the notifier has written it (up to 10 s). */
+async function codeInSmsFile(file: string): Promise<string> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+    try {
+      return (JSON.parse(await readFile(file, 'utf8')) as { params: { code: string } }).params.code;
+    } catch {
+      // Not written yet.
+    }
+  }
+  throw new Error(`no sandbox SMS in ${file} after 10 s`);
+}
 
 /** The yyyyMMddHHmmss of UnionPay's txnTime, China time. */
 const txnTime = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
@@ -71,28 +92,29 @@ export async function campusDemo(platform: Platform, mongoUrl: string, partner: 
   }
   const url = platform.gatewayUrl;
   // One user per example: each verifies a different person, so none answers 410 for another's.
-  const userIds = ['ticket', 'import', 'whitelist', 'ecard', 'relation-1', 'relation-2', 'mobile', 'wechat', 'unionpay', 'refused'];
+  const userIds = ['ticket', 'import', 'whitelist', 'ecard', 'relation-1', 'relation-2', 'mobile', 'wechat', 'unionpay', 'refused', 'merger'];
   const sessions = await Promise.all(userIds.map((u) => signedPost(url, '/api/platform/session', partner, { user_id: `demo-campus-${u}` })));
   const user = Object.fromEntries(userIds.map((u, i) => [u, sessions[i]]));
   const app = await signedPost(url, '/api/platform/app-token', partner, { grant_type: 'client_credentials' });
 
+  const call = (urlPath: string, token: string, body: Record<string, unknown>) =>
+    postForData(`${url}${urlPath}`, body, { 'x-deepcloud-from': 'client', authorization: token });
+  const smsFileOf = (mobile: string) => path.join(platform.gatewayEnv.SMS_SANDBOX_DIR, `${mobile}.json`);
   const headers = (token: string) => `-H 'x-deepcloud-from: client' -H 'authorization: ${token}'`;
   const post = (urlPath: string, token: string, body: string) => `  curl -s -X POST '${url}${urlPath}' ${headers(token)} -H 'content-type: application/json' -d '${body}'`;
   const rnauth = (who: string, pattern: string, data: Record<string, unknown>, guid?: string) =>
     post(`${UCENTER}/rnauth`, user[who].access_token, JSON.stringify({ rnAuthPatternCode: pattern, ...(guid ? { guid } : {}), data }));
 
   // A verification made here, so that the result query is printed with a ticket that exists.
-  const ticketRes = await fetch(`${url}${UCENTER}/rnauth`, {
-    method: 'POST',
-    headers: { 'x-deepcloud-from': 'client', authorization: user.ticket.access_token, 'content-type': 'application/json' },
-    body: JSON.stringify({ rnAuthPatternCode: 'IMPORT', data: { name: '王五', identityNo: '410102199007200917', outid: '150944', customerCode: '1001' } }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const ticketAnswer = (await ticketRes.json()) as Answer;
-  if (ticketAnswer.code !== 200 || !ticketAnswer.data) throw new Error(`the demo IMPORT failed: ${ticketAnswer.code} ${ticketAnswer.message}`);
-  const ticket = ticketAnswer.data.rnAuthTicket;
+  const ticket = (await call(`${UCENTER}/rnauth`, user.ticket.access_token, { rnAuthPatternCode: 'IMPORT', data: TICKET_IMPORT })).rnAuthTicket;
+  // The same user also verifies a mobile, so another user proving 王五 is offered a merge (409).
+  await call(`${UCENTER}/rnauth/mobile-code`, user.ticket.access_token, { mobileNo: HOLDER_MOBILE });
+  const holderCode = await codeInSmsFile(smsFileOf(HOLDER_MOBILE));
+  await call(`${UCENTER}/rnauth`, user.ticket.access_token, { rnAuthPatternCode: 'MOBILE', data: { mobileNo: HOLDER_MOBILE, code: holderCode } });
+  // So that the printed command waits for the MERGE code rather than read this one.
+  await rm(smsFileOf(HOLDER_MOBILE), { force: true });
 
-  const smsFile = path.join(platform.gatewayEnv.SMS_SANDBOX_DIR, `${DEMO_MOBILE}.json`);
+  const smsFile = smsFileOf(DEMO_MOBILE);
   const now = new Date();
   return [
     'Seed 003 (rosters 1001 and 1002 of identity-lookup/sandbox imported; one access_token per example from /api/platform/session, guid optional):',
@@ -135,6 +157,17 @@ export async function campusDemo(platform: Platform, mongoUrl: string, partner: 
       certType: '01',
       faceImage: 'ZmFjZQ==',
     }),
+    `  409 then MERGE: another user proves 王五, whom the ticket user verified (with mobile ${HOLDER_MOBILE}): 409 names that`,
+    '  user (masked mobile, guid); the MERGE code goes to their mobile (one code per number a minute: 429 means wait),',
+    '  and MERGE with the same authInfo moves 王五 to the new user:',
+    rnauth('merger', 'IMPORT', TICKET_IMPORT),
+    post(`${UCENTER}/rnauth/mobile-code`, user.merger.access_token, JSON.stringify({ oldGuid: user.ticket.guid })),
+    `  CODE=$(${readSmsCode(smsFileOf(HOLDER_MOBILE))})`,
+    post(
+      `${UCENTER}/rnauth`,
+      user.merger.access_token,
+      `{"rnAuthPatternCode":"MERGE","data":{"code":"'"$CODE"'","oldGuid":"${user.ticket.guid}","authInfo":${JSON.stringify(TICKET_IMPORT)}}}`,
+    ),
     '  Refused (422 ROSTER.ID_MISMATCH: the roster holds another ID number for 150941):',
     rnauth('refused', 'IMPORT', { name: '刘小宝', identityNo: '410102198504120315', outid: '150941', customerCode: '1001' }),
     `  Result by ticket (app token from /api/platform/app-token; ${ticket} is an IMPORT the demo ran), at both paths:`,
