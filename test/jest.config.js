@@ -10,6 +10,7 @@ module.exports = {
   moduleFileExtensions: ['js', 'ts', 'json'],
   globalSetup: '<rootDir>/support/global-setup.ts',
   globalTeardown: '<rootDir>/support/global-teardown.ts',
+  testSequencer: '<rootDir>/support/scan-last-sequencer.js',
   testTimeout: 120_000,
   slowTestThreshold: 30,
 };

@@ -18,6 +18,12 @@ export const kafkaConfig = () => ({
     default: 60_000,
     env: 'KAFKA_STARTUP_DEADLINE_MS',
   },
+  // TLS and SASL towards the brokers (a managed or existing Kafka); all off by default.
+  tls: { doc: 'Connect to the brokers over TLS', format: Boolean, default: false, env: 'KAFKA_TLS' },
+  tlsCaFile: { doc: "PEM file of the CA(s) of the brokers' certificates; empty: the system CAs", format: String, default: '', env: 'KAFKA_TLS_CA_FILE' },
+  saslMechanism: { doc: 'SASL mechanism: plain, scram-sha-256 or scram-sha-512; empty: no SASL', format: ['', 'plain', 'scram-sha-256', 'scram-sha-512'], default: '', env: 'KAFKA_SASL_MECHANISM' },
+  saslUsername: { doc: 'SASL user name', format: String, default: '', env: 'KAFKA_SASL_USERNAME' },
+  saslPassword: { doc: 'SASL password', format: String, default: '', env: 'KAFKA_SASL_PASSWORD', sensitive: true },
 });
 
 export const listenConfig = (defaultGrpcPort: number, defaultMetricsPort: number) => ({

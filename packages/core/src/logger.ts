@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { activeTraceIds } from '@kyc/telemetry';
 
 /** The logging interface services depend on; pino underneath, JSON lines with the service name. */
 export interface Logger {
@@ -38,10 +39,15 @@ function redactPaths(): string[] {
   return paths;
 }
 
+/**
+ * JSON lines with the service name; a line written while a traced request is being handled
+ * carries its `trace_id` and `span_id`, so one request's lines can be found across services.
+ */
 export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino({
     level,
     base: { service },
+    mixin: activeTraceIds,
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: redactPaths(), censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },

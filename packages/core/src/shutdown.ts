@@ -1,3 +1,4 @@
+import { shutdownTelemetry, startTelemetry } from '@kyc/telemetry';
 import { Logger } from './logger';
 
 export type ShutdownStep = { name: string; run: () => Promise<unknown> };
@@ -24,6 +25,8 @@ export function onShutdown(logger: Logger, steps: ShutdownStep[], opts: { stepTi
         logger.warn({ step: step.name, err: (err as Error).message }, 'shutdown step failed');
       }
     }
+    // Spans of the last requests are still buffered: send them (bounded like any step).
+    await Promise.race([shutdownTelemetry(), new Promise((resolve) => setTimeout(resolve, stepTimeoutMs).unref())]).catch(() => undefined);
     logger.info('stopped');
     process.exit(0);
   };
@@ -31,8 +34,12 @@ export function onShutdown(logger: Logger, steps: ShutdownStep[], opts: { stepTi
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-/** Boots a service: any startup error (a bad config key included) is logged and exits non-zero. */
+/**
+ * Boots a service: tracing starts first when an OTLP endpoint is configured (see @kyc/telemetry);
+ * any startup error (a bad config key included) is logged and exits non-zero.
+ */
 export function runMain(service: string, main: () => Promise<void>): void {
+  startTelemetry(service);
   main().catch((err: Error) => {
     // Plain stderr as well: the logger may be what failed to come up.
     process.stderr.write(`${service}: failed to start: ${err.message}\n`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { freePort } from '@kyc/dev-services';
 import { checkGrpcHealth } from '@kyc/grpc-kit';
 import { DevPki, ensureDevPki } from './dev-pki';
-import { ReadinessProbe, serviceEntry, ServiceProcess } from './service-process';
+import { nodeLauncher, ReadinessProbe, ServiceLauncher, ServiceProcess } from './service-process';
 
 export const SERVICE_NAMES = ['identity-lookup', 'photo-storage', 'realname-pattern', 'notifier', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -26,6 +26,11 @@ export interface PlatformOptions {
   logDir?: string;
   /** Extra environment for every service. */
   env?: Record<string, string>;
+  /**
+   * How each service is started (default: node runs services/<name>/dist/main.js of this
+   * checkout); e.g. a `podman run` of the platform image in the foreground.
+   */
+  launch?: ServiceLauncher;
 }
 
 export interface Platform {
@@ -79,6 +84,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const healthTarget = (s: ServiceName) => `127.0.0.1:${ports[s].health}`;
   const byGrpcService = (f: (s: ServiceName) => string) => Object.fromEntries(GRPC_SERVICE_NAMES.map((s) => [s, f(s)])) as Record<GrpcServiceName, string>;
   const pki = await ensureDevPki(SERVICE_NAMES);
+  const launch = opts.launch ?? nodeLauncher(root);
 
   const common = {
     KAFKA_BROKERS: opts.kafkaBrokers,
@@ -125,7 +131,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       ? async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`, { signal: AbortSignal.timeout(1_000) })).ok
       : async () => (await checkGrpcHealth(healthTarget(s))) === 'SERVING';
   const services = Object.fromEntries(
-    SERVICE_NAMES.map((s) => [s, new ServiceProcess(s, serviceEntry(root, s), envFor(s), path.join(logDir, `${s}.log`), readiness(s))]),
+    SERVICE_NAMES.map((s) => [s, new ServiceProcess(s, launch(s, envFor(s)), envFor(s), path.join(logDir, `${s}.log`), readiness(s))]),
   ) as Record<ServiceName, ServiceProcess>;
 
   const stop = async () => {

@@ -9,6 +9,15 @@ import path from 'node:path';
  */
 export type ReadinessProbe = () => Promise<boolean>;
 
+/** The command line that runs one service in the foreground; it is given the service's environment. */
+export interface ServiceCommand {
+  command: string;
+  args: string[];
+}
+
+/** Makes the command line of a service from its name and environment (PlatformOptions.launch). */
+export type ServiceLauncher = (service: string, env: Record<string, string>) => ServiceCommand;
+
 /** Children still running: a launcher that exits (Ctrl-C mid-start, a failure) must not leave them behind. */
 const liveChildren = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -22,7 +31,7 @@ export class ServiceProcess {
 
   constructor(
     readonly name: string,
-    private readonly entry: string,
+    private readonly command: ServiceCommand,
     readonly env: Record<string, string>,
     readonly logFile: string,
     private readonly ready: ReadinessProbe,
@@ -38,7 +47,7 @@ export class ServiceProcess {
 
   async start(timeoutMs = 90_000): Promise<void> {
     const log = fs.createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [this.entry], {
+    const child = spawn(this.command.command, this.command.args, {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -93,3 +102,8 @@ export class ServiceProcess {
 export function serviceEntry(repoRoot: string, service: string, file = 'dist/main.js'): string {
   return path.join(repoRoot, 'services', service, file);
 }
+
+/** The default launcher: `node services/<name>/dist/main.js` of this checkout, with this node. */
+export const nodeLauncher =
+  (repoRoot: string): ServiceLauncher =>
+  (service) => ({ command: process.execPath, args: [serviceEntry(repoRoot, service)] });

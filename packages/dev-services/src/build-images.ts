@@ -1,5 +1,5 @@
 import { prepareEngine } from './engine';
-import { ensureDevImages, type ImageChoice, type ImageSelection } from './images';
+import { ensureDevImages, ensurePlatformImage, type ImageChoice, type ImageSelection } from './images';
 import { defaultLog, type Log } from './util';
 
 export type { ImageChoice, ImageSelection };
@@ -13,4 +13,14 @@ export async function ensureImages(opts: { log?: Log } = {}): Promise<ImageSelec
   const log = opts.log ?? defaultLog;
   const engine = await prepareEngine(log);
   return ensureDevImages(engine, log);
+}
+
+/**
+ * Prepares the container engine and builds the platform image (deploy/images/platform) unless
+ * one of the same content exists. Returns its tag and the CLI that runs it.
+ */
+export async function preparePlatformImage(opts: { log?: Log } = {}): Promise<{ image: string; cli: 'podman' | 'docker' }> {
+  const log = opts.log ?? defaultLog;
+  const engine = await prepareEngine(log);
+  return { image: await ensurePlatformImage(engine, log), cli: engine.kind };
 }

@@ -103,26 +103,43 @@ function applyPodmanEnv(dockerHost: string): void {
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
 }
 
-async function installPodman(log: Log): Promise<void> {
+export interface AptGetInstall {
+  packages: string[];
+  /** The progress line: "installing podman, runc and debootstrap (apt-get, one-time)". */
+  title: string;
+  /** File-name part of the phase log. */
+  slug: string;
+  /** What to do by hand, logged and thrown when apt-get cannot be used (not root, not Debian) or fails. */
+  hint: string;
+}
+
+/** Installs Debian packages with apt-get when running as root on Debian/Ubuntu; otherwise throws the hint. */
+export async function aptGetInstall(what: AptGetInstall, log: Log): Promise<void> {
   const debian = existsSync('/etc/debian_version') && onPath('apt-get');
   if (!isRoot() || !debian) {
-    log(INSTALL_HINT);
-    throw new Error(INSTALL_HINT);
+    log(what.hint);
+    throw new Error(what.hint);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
     await runPhase({
-      title: 'installing podman, runc and debootstrap (apt-get, one-time)',
-      slug: 'apt-get-podman',
+      title: what.title,
+      slug: what.slug,
       steps: [
         { command: 'apt-get', args: ['update', '-q'], env },
-        { command: 'apt-get', args: ['install', '-y', '-q', 'podman', 'runc', 'debootstrap'], env },
+        { command: 'apt-get', args: ['install', '-y', '-q', ...what.packages], env },
       ],
       log,
     });
   } catch (err) {
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${INSTALL_HINT}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${what.hint}`);
   }
+}
+
+function installPodman(log: Log): Promise<void> {
+  const packages = ['podman', 'runc', 'debootstrap'];
+  const title = 'installing podman, runc and debootstrap (apt-get, one-time)';
+  return aptGetInstall({ packages, title, slug: 'apt-get-podman', hint: INSTALL_HINT }, log);
 }
 
 /**

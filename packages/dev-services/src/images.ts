@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as https from 'node:https';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Engine, EngineKind } from './engine';
 import { withLock } from './lock';
@@ -177,4 +178,32 @@ export async function ensureDevImages(engine: Engine, log: Log): Promise<ImageSe
     if (choice.recipe) await ensureLocalImage(engine, choice.recipe, choice.image, log);
   }
   return selection;
+}
+
+/** The platform image (deploy/images/platform): every service, tagged with a hash of the staged build output. */
+export const PLATFORM_REPOSITORY = 'localhost/kyc-platform';
+
+/**
+ * Builds the platform image from this checkout's compiled workspaces (build first), unless an
+ * image of the same content exists (deploy/images/platform/build.sh decides: a few seconds
+ * then); returns its tag. Serialised across processes like the other local images.
+ */
+export async function ensurePlatformImage(engine: Engine, log: Log): Promise<string> {
+  const script = path.join(findRepoRoot(), 'deploy', 'images', 'platform', 'build.sh');
+  const tagDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kyc-platform-tag-'));
+  const tagFile = path.join(tagDir, 'tag');
+  try {
+    await withLock('image-platform', log, () =>
+      runPhase({
+        title: `preparing image ${PLATFORM_REPOSITORY}`,
+        slug: 'image-platform',
+        steps: [{ command: 'bash', args: [script, '--tag-file', tagFile, PLATFORM_REPOSITORY], env: { ...process.env, KYC_CONTAINER_CLI: cliFor(engine) } }],
+        log,
+        stage: (line) => (line.startsWith('==> ') ? line.slice(4).replace(/ *\.\.\.$/, '') : undefined),
+      }),
+    );
+    return (await fs.readFile(tagFile, 'utf8')).trim();
+  } finally {
+    await fs.rm(tagDir, { recursive: true, force: true });
+  }
 }

@@ -206,17 +206,27 @@ async function startMongo(engine: Engine, image: string, host: string, session: 
 }
 
 /**
- * Starts one more Kafka broker in a container and hands it out the moment its port accepts
- * connections, long before it has settled: for tests of start-up against a fresh broker.
+ * Starts one more Kafka broker in a container of its own, for tests that do to a broker what
+ * must not happen to the run's shared one. By default it is handed out the moment its port
+ * accepts connections, long before it has settled (start-up races); `readiness: 'started'` waits
+ * for the broker to say it started. `restart()` restarts the container (same port, same data), as
+ * an operator's broker restart would.
  */
-export async function startFreshKafka(opts: StartDevServicesOptions = {}): Promise<{ kafkaBrokers: string; stop(): Promise<void> }> {
+export async function startFreshKafka(
+  opts: StartDevServicesOptions & { readiness?: 'started' | 'port' } = {},
+): Promise<{ kafkaBrokers: string; stop(): Promise<void>; restart(): Promise<void> }> {
   const log = opts.log ?? defaultLog;
   const engine = await prepareEngine(log);
   const images = await ensureDevImages(engine, log);
   const host = engine.local ? '127.0.0.1' : await engineHost();
   const session = randomUUID();
-  const kafka = await startKafka(engine, images.kafka.image, host, session, log, 'port');
-  return { kafkaBrokers: kafka.brokers, stop: () => kafka.container.stop({ timeout: 0, remove: true }).then(() => undefined) };
+  const kafka = await startKafka(engine, images.kafka.image, host, session, log, opts.readiness ?? 'port');
+  return {
+    kafkaBrokers: kafka.brokers,
+    stop: () => kafka.container.stop({ timeout: 0, remove: true }).then(() => undefined),
+    // A graceful stop (up to 10 s), then a start with the same wait for "started" as the first.
+    restart: () => kafka.container.restart({ timeout: 10_000 }),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { CallOptions, Client, ClientUnaryCall, credentials, Metadata, ServiceError } from '@grpc/grpc-js';
 import CircuitBreaker from 'opossum';
 import { KycError, Logger, unavailable } from '@kyc/core';
+import { rpcClientSpan } from '@kyc/telemetry';
 import { correlationMetadata, fromServiceError, isBusinessError, isLocalError } from './status';
 import { clientCredentials, tlsChannelOptions, TlsMaterialProvider, TlsSource, watchedTlsMaterial } from './tls';
 
@@ -20,8 +21,9 @@ type UnaryMethod<Req, Res> = ((
   options: Partial<CallOptions>,
   callback: (error: ServiceError | null, response: Res) => void,
 ) => ClientUnaryCall) & {
-  /** grpc-js attaches the method's serializer to every generated client method. */
+  /** grpc-js attaches the method's serializer and path to every generated client method. */
   requestSerialize?: (request: Req) => Buffer;
+  path?: string;
 };
 
 /**
@@ -71,11 +73,18 @@ export class ResilientClient<C extends Client> {
     this.breaker.on('close', () => opts.logger.info({ callee: opts.name }, 'circuit breaker closed'));
   }
 
-  async unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, meta: { correlationId?: string } = {}): Promise<Res> {
+  /** One call in a client span whose context travels to the callee in the call's metadata. */
+  unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, meta: { correlationId?: string } = {}): Promise<Res> {
+    return rpcClientSpan(method.path ?? `/${this.opts.name}/unknown`, (trace) => this.fire(method, request, meta, trace), isBusinessError);
+  }
+
+  private async fire<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, meta: { correlationId?: string }, trace: Record<string, string>): Promise<Res> {
     assertSerializable(method, request, this.opts.name);
+    const metadata = correlationMetadata(meta.correlationId);
+    for (const [key, value] of Object.entries(trace)) metadata.set(key, value);
     const call = () =>
       new Promise<Res>((resolve, reject) => {
-        method.call(this.raw, request, correlationMetadata(meta.correlationId), { deadline: Date.now() + this.deadlineMs }, (err, res) =>
+        method.call(this.raw, request, metadata, { deadline: Date.now() + this.deadlineMs }, (err, res) =>
           err ? reject(fromServiceError(err, this.opts.name)) : resolve(res),
         );
       });

@@ -1,8 +1,9 @@
 import { Server, ServerCredentials, ServiceDefinition, ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { Logger, splitList } from '@kyc/core';
+import { rpcServerSpan } from '@kyc/telemetry';
 import { callerAuthorization } from './authorization';
-import { toServiceError } from './status';
+import { isBusinessError, toServiceError } from './status';
 import { ownIdentity, serverCredentials, TlsMaterialProvider, TlsSource, watchedTlsMaterial } from './tls';
 
 export interface GrpcServerHandle {
@@ -116,14 +117,17 @@ export async function startGrpcServer(opts: {
 
 /**
  * Adapts an async handler to grpc-js's callback style: thrown KycErrors become gRPC statuses
- * carrying the stable code; anything else becomes INTERNAL without leaking its message.
+ * carrying the stable code; anything else becomes INTERNAL without leaking its message. The
+ * handler runs in a server span continuing the caller's trace (W3C context in the metadata).
  */
 export function unary<Req, Res>(
   logger: Logger,
   fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
   return (call, callback) => {
-    fn(call.request, call).then(
+    // Hand-built calls (unit tests of a service's handlers) have no path or metadata.
+    const path = typeof call.getPath === 'function' ? call.getPath() : '/unknown/unknown';
+    rpcServerSpan(path, call.metadata?.getMap() ?? {}, () => fn(call.request, call), isBusinessError).then(
       (res) => callback(null, res),
       (err: Error) => {
         const mapped = toServiceError(err);

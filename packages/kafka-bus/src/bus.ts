@@ -1,8 +1,12 @@
-import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { KycError, Logger, splitBrokers } from '@kyc/core';
+import { Admin, Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { KycError, Logger, registerSampledGauge, splitBrokers } from '@kyc/core';
+import { injectTraceContext, kafkaConsumerSpan, kafkaProducerSpan } from '@kyc/telemetry';
+import { consumerGroupLag } from './consumer-lag';
 import { buildEnvelope, decodeEnvelope, encodeEnvelope, EventEnvelope, NewEvent } from './envelope';
 import { brokerNotReady, retryKafkaStartupStep } from './startup';
 import { dlqOf } from './topics';
+import { kafkaSecurityOptions, KafkaSecurityOptions, KafkaSecuritySettings } from './connection-security';
 
 /** Where a consumer records handled event ids (Mongo in services, a Map in unit tests). */
 export interface ProcessedEventStore {
@@ -41,23 +45,29 @@ export interface EventBusOptions {
    * still coming up before the service gives up.
    */
   startupDeadlineMs?: number;
+  /** TLS and SASL towards the brokers (kafkaSecurityOptions). */
+  security?: KafkaSecurityOptions;
+  /** Where to expose the lag of this bus's consumer groups (kafka_consumer_group_lag). */
+  metrics?: Registry;
 }
 
 /** The `kafka` section every service's configuration has (see kafkaConfig in @kyc/core). */
-export interface KafkaSettings {
+export interface KafkaSettings extends KafkaSecuritySettings {
   brokers: string;
   topicPrefix: string;
   startupDeadlineMs: number;
 }
 
 /** The bus of one service, from its configuration. */
-export function eventBusFor(service: string, kafka: KafkaSettings, logger: Logger): EventBus {
+export function eventBusFor(service: string, kafka: KafkaSettings, logger: Logger, metrics?: Registry): EventBus {
   return new EventBus({
+    metrics,
     brokers: splitBrokers(kafka.brokers),
     clientId: service,
     logger,
     topicPrefix: kafka.topicPrefix,
     startupDeadlineMs: kafka.startupDeadlineMs,
+    security: kafkaSecurityOptions(kafka),
   });
 }
 
@@ -69,8 +79,12 @@ export class EventBus {
   private readonly logger: Logger;
   private readonly clientId: string;
   private readonly startupDeadlineMs: number;
+  private readonly metrics?: Registry;
+  /** Connected on the first scrape of consumer lag, kept for the next ones. */
+  private lagAdmin?: Promise<Admin>;
 
   constructor(opts: EventBusOptions) {
+    this.metrics = opts.metrics;
     this.prefix = opts.topicPrefix ?? '';
     this.startupDeadlineMs = opts.startupDeadlineMs ?? 60_000;
     this.logger = opts.logger.child({ component: 'event-bus' });
@@ -79,6 +93,7 @@ export class EventBus {
     this.kafka = new Kafka({
       clientId: opts.clientId,
       brokers: opts.brokers,
+      ...opts.security,
       connectionTimeout: 5_000,
       requestTimeout: opts.requestTimeoutMs ?? 15_000,
       // Bounded back-off (kafkajs's default grows to 30 s per wait): start-up steps have a deadline.
@@ -174,20 +189,29 @@ export class EventBus {
     }
   }
 
-  /** Publishes one event and resolves once all in-sync replicas have it. */
+  /**
+   * Publishes one event and resolves once all in-sync replicas have it. The record's headers
+   * carry the W3C trace context (`traceparent`) of the event's cause.
+   */
   async publish(family: string, event: NewEvent): Promise<EventEnvelope> {
     const envelope = buildEnvelope(event, this.clientId);
-    await this.producer.send({
-      topic: this.topic(family),
-      acks: -1,
-      timeout: 10_000,
-      messages: [{ key: envelope.aggregateId, value: encodeEnvelope(envelope), headers: { 'event-type': envelope.type } }],
-    });
+    const topic = this.topic(family);
+    await kafkaProducerSpan(topic, event.traceContext, (trace) =>
+      this.producer.send({
+        topic,
+        acks: -1,
+        timeout: 10_000,
+        messages: [{ key: envelope.aggregateId, value: encodeEnvelope(envelope), headers: { 'event-type': envelope.type, ...trace } }],
+      }),
+    );
     return envelope;
   }
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    // A member that crashed holds its partitions until its session times out, and a restarted
+    // service joins the group only then: 10 s (the broker's floor is 6 s) bounds that outage, with
+    // three heartbeats per session so a busy event loop does not lose it.
+    const consumer = this.kafka.consumer({ groupId: opts.groupId, sessionTimeout: 10_000, heartbeatInterval: 3_000 });
     this.consumers.push(consumer);
     const maxAttempts = opts.maxAttempts ?? 3;
     const log = this.logger.child({ group: opts.groupId });
@@ -197,41 +221,51 @@ export class EventBus {
     await this.startupStep(`metadata of ${topics.join(', ')} for consumer ${opts.groupId}`, () => consumer.subscribe({ topics, fromBeginning: true }));
     await consumer.run({
       autoCommit: true,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        let envelope: EventEnvelope;
-        try {
-          envelope = decodeEnvelope(message.value);
-        } catch (err) {
-          await this.deadLetter(topic, partition, message.offset, message.value, opts.groupId, 'KYC.EVENT.UNDECODABLE', err);
-          return;
-        }
-        if (await opts.processed.has(opts.groupId, envelope.eventId)) {
-          log.debug({ eventId: envelope.eventId }, 'duplicate delivery ignored');
-          return;
-        }
-        const handler = opts.handlers[envelope.type];
-        if (handler) {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await handler(envelope);
-              break;
-            } catch (err) {
-              // Infrastructure trouble (database down): keep the message and let kafkajs retry it later.
-              if (err instanceof KycError && err.retriable) throw err;
-              if (attempt >= maxAttempts) {
-                const code = err instanceof KycError ? err.code : 'KYC.EVENT.HANDLER_FAILED';
-                await this.deadLetter(topic, partition, message.offset, message.value, opts.groupId, code, err);
+      // One consumer span per record, continuing the trace its producer started.
+      eachMessage: ({ topic, partition, message, heartbeat }) =>
+        kafkaConsumerSpan({ topic, partition, offset: message.offset, group: opts.groupId, headers: message.headers }, async (span) => {
+          let envelope: EventEnvelope;
+          try {
+            envelope = decodeEnvelope(message.value);
+          } catch (err) {
+            await this.deadLetter(topic, partition, message.offset, message.value, opts.groupId, 'KYC.EVENT.UNDECODABLE', err);
+            return;
+          }
+          span.setAttribute('messaging.message.id', envelope.eventId);
+          if (await opts.processed.has(opts.groupId, envelope.eventId)) {
+            log.debug({ eventId: envelope.eventId }, 'duplicate delivery ignored');
+            return;
+          }
+          const handler = opts.handlers[envelope.type];
+          if (handler) {
+            for (let attempt = 1; ; attempt++) {
+              try {
+                await handler(envelope);
                 break;
+              } catch (err) {
+                // Infrastructure trouble (database down): keep the message and let kafkajs retry it later.
+                if (err instanceof KycError && err.retriable) throw err;
+                if (attempt >= maxAttempts) {
+                  const code = err instanceof KycError ? err.code : 'KYC.EVENT.HANDLER_FAILED';
+                  await this.deadLetter(topic, partition, message.offset, message.value, opts.groupId, code, err);
+                  break;
+                }
+                log.warn({ eventId: envelope.eventId, type: envelope.type, attempt, err: (err as Error).message }, 'handler failed; retrying');
+                await heartbeat();
+                await new Promise((r) => setTimeout(r, 100 * attempt));
               }
-              log.warn({ eventId: envelope.eventId, type: envelope.type, attempt, err: (err as Error).message }, 'handler failed; retrying');
-              await heartbeat();
-              await new Promise((r) => setTimeout(r, 100 * attempt));
             }
           }
-        }
-        await opts.processed.mark(opts.groupId, envelope.eventId);
-      },
+          await opts.processed.mark(opts.groupId, envelope.eventId);
+        }),
     });
+    if (this.metrics) {
+      registerSampledGauge(
+        this.metrics,
+        { name: 'kafka_consumer_group_lag', help: 'Records not yet consumed by the group, per topic (log end minus committed offset)', labelNames: ['group', 'topic'] },
+        async () => consumerGroupLag(await this.adminForLag(), opts.groupId, topics),
+      );
+    }
     return {
       pause: () => consumer.pause(opts.topics.map((t) => ({ topic: this.topic(t) }))),
       resume: () => consumer.resume(opts.topics.map((t) => ({ topic: this.topic(t) }))),
@@ -264,14 +298,29 @@ export class EventBus {
             'x-original-partition': String(partition),
             'x-original-offset': offset,
             'x-consumer-group': group,
+            // The trace of the failed handling, for whoever inspects the dead letter.
+            ...injectTraceContext(),
           },
         },
       ],
     });
   }
 
+  private adminForLag(): Promise<Admin> {
+    if (!this.lagAdmin) {
+      const admin = this.kafka.admin();
+      this.lagAdmin = admin.connect().then(() => admin);
+      // A failed connection is tried again at the next scrape.
+      this.lagAdmin.catch(() => (this.lagAdmin = undefined));
+    }
+    return this.lagAdmin;
+  }
+
   /** Stops consumers first (no new intake, in-flight handlers finish), then the producer. */
   async disconnect(): Promise<void> {
+    const lagAdmin = this.lagAdmin;
+    this.lagAdmin = undefined;
+    await lagAdmin?.then((a) => a.disconnect()).catch(() => undefined);
     for (const c of this.consumers) await c.disconnect();
     await this.producer.disconnect();
   }

@@ -13,6 +13,11 @@ export interface NewEvent {
   correlationId?: string;
   causationId?: string;
   occurredAt?: Date;
+  /**
+   * W3C trace context of the request that caused the event, when it is published later than
+   * that request ran (an outbox record); the active context otherwise.
+   */
+  traceContext?: Record<string, string>;
 }
 
 export function buildEnvelope(e: NewEvent, producer: string): EventEnvelope {

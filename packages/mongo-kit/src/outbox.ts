@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import pLimit from 'p-limit';
-import { Logger } from '@kyc/core';
+import { Registry } from 'prom-client';
+import { Logger, registerSampledGauge } from '@kyc/core';
+import { currentTraceContext } from '@kyc/telemetry';
 import { bytesOf } from './bytes';
 import { DocumentLocks } from './document-locks';
 
@@ -21,6 +23,8 @@ export interface OutboxRecord {
   correlationId: string;
   causationId: string;
   occurredAt: Date;
+  /** W3C trace context of the request that wrote the record, so its publication joins that trace. */
+  traceContext?: Record<string, string>;
 }
 
 export const outboxSchemaFields = {
@@ -28,8 +32,9 @@ export const outboxSchemaFields = {
   outboxPending: { type: Boolean, default: false, index: true },
 };
 
-export function outboxRecord(input: Omit<OutboxRecord, 'eventId' | 'occurredAt'> & { eventId?: string }): OutboxRecord {
-  return { ...input, eventId: input.eventId ?? randomUUID(), occurredAt: new Date() };
+export function outboxRecord(input: Omit<OutboxRecord, 'eventId' | 'occurredAt' | 'traceContext'> & { eventId?: string }): OutboxRecord {
+  const traceContext = currentTraceContext();
+  return { ...input, eventId: input.eventId ?? randomUUID(), occurredAt: new Date(), ...(traceContext ? { traceContext } : {}) };
 }
 
 /** Update operators that append records to a document's outbox; merge them into the state change. */
@@ -58,12 +63,19 @@ export class OutboxRelay {
     private readonly collection: mongoose.mongo.Collection<mongoose.mongo.Document>,
     private readonly publish: OutboxPublisher,
     private readonly logger: Logger,
-    opts: { intervalMs?: number; locks?: DocumentLocks; batchSize?: number; concurrency?: number } = {},
+    opts: { intervalMs?: number; locks?: DocumentLocks; batchSize?: number; concurrency?: number; metrics?: Registry } = {},
   ) {
     this.intervalMs = opts.intervalMs ?? 200;
     this.locks = opts.locks;
     this.batchSize = opts.batchSize ?? 100;
     this.concurrency = opts.concurrency ?? 8;
+    if (opts.metrics) {
+      registerSampledGauge(
+        opts.metrics,
+        { name: 'outbox_pending_documents', help: 'Documents whose outbox holds records not yet published, per collection', labelNames: ['collection'] },
+        async () => [{ labels: { collection: collection.collectionName }, value: await collection.countDocuments({ outboxPending: true }) }],
+      );
+    }
   }
 
   start(): void {

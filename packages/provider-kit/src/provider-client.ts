@@ -19,6 +19,7 @@
  */
 import CircuitBreaker from 'opossum';
 import { isKycError, KycError, Logger, unavailable } from '@kyc/core';
+import { trackBreaker, untrackBreaker } from './breaker-states';
 import { ProviderErrorCodes } from './provider-errors';
 
 /** Timeouts, retries and breaker of one provider (see providerClientSettings for the config keys). */
@@ -102,6 +103,7 @@ export class ProviderClient {
     this.breaker.on('open', () => opts.logger.warn(callee, 'circuit breaker opened'));
     this.breaker.on('halfOpen', () => opts.logger.info(callee, 'circuit breaker half-open: trying one call'));
     this.breaker.on('close', () => opts.logger.info(callee, 'circuit breaker closed'));
+    trackBreaker(opts.name, this.breaker);
   }
 
   get errors(): ProviderErrorCodes {
@@ -149,6 +151,7 @@ export class ProviderClient {
   }
 
   shutdown(): void {
+    untrackBreaker(this.opts.name, this.breaker);
     this.breaker.shutdown();
   }
 

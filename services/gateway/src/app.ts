@@ -1,10 +1,13 @@
 import express, { NextFunction, Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
-import { Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { Logger } from '@kyc/core';
 import { healthRoutes } from './adapters/http/health-routes';
-import { openapiRoutes } from './adapters/http/openapi-routes';
+import { docsRoutes } from './adapters/http/docs-routes';
+import { describedPaths, methodGuard } from './adapters/http/method-guard';
+import { loadOpenApiDocument, openapiRoutes } from './adapters/http/openapi-routes';
+import { requestTelemetry } from './adapters/http/request-telemetry';
 import { ContractContext, FrameworkError, PartnerContract } from './contracts/contract';
 import { PARTNER_CONTRACTS } from './contracts/registry';
 import { ObjectStore } from './object-store';
@@ -28,6 +31,7 @@ const FALLBACK: Record<FrameworkError, [number, string]> = {
   'too-large': [400, '请求有误'],
   'rate-limited': [429, '请求过于频繁'],
   'not-found': [404, 'not found'],
+  'method-not-allowed': [405, '请求方法不允许'],
   internal: [500, '未知错误'],
 };
 
@@ -38,17 +42,7 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  const duration = new Histogram({
-    name: 'gateway_http_request_duration_seconds',
-    help: 'Partner API request duration by route and status',
-    labelNames: ['method', 'route', 'status'],
-    registers: [deps.metrics],
-  });
-  app.use((req, res, next) => {
-    const end = duration.startTimer();
-    res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status: res.statusCode }));
-    next();
-  });
+  app.use(requestTelemetry(deps.metrics, contracts));
   // Request logs carry method, path and status only: query strings hold user_sid.
   app.use(
     pinoHttp({
@@ -69,6 +63,7 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
 
   app.use(healthRoutes(deps.isReady));
   app.use(openapiRoutes(contracts.map((c) => c.openapiFragment)));
+  app.use(docsRoutes());
   app.use(
     rateLimit({
       windowMs: 60_000,
@@ -81,6 +76,8 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   // Object requests carry raw bodies of any content type: they are the store's before any body parser.
   const objectStore = deps.objectStore;
   if (objectStore) app.use((req, res, next) => (objectStore.claims(req) ? void objectStore.handle(req, res) : next()));
+  const partnerPaths = describedPaths(loadOpenApiDocument(contracts.map((c) => c.openapiFragment)), (p) => !p.startsWith('/reviewer/'));
+  app.use(methodGuard(partnerPaths, (req, res) => replyFrameworkError(req, res, 'method-not-allowed')));
   // Parsed once: a body a larger limit took is left alone by the default parser after it.
   for (const contract of contracts) {
     for (const [route, limit] of Object.entries(contract.largeJsonBodies ?? {})) app.use(route, express.json({ limit }));

@@ -43,12 +43,12 @@ runMain(SERVICE, async () => {
   appTokens.startSweeper();
   mergeAttempts.startSweeper();
 
-  const bus = eventBusFor(SERVICE, config.kafka, logger);
+  const bus = eventBusFor(SERVICE, config.kafka, logger, metrics);
   await bus.connect();
   // Topics the gateway publishes to (kyc.verification.v1 is realname-pattern's).
   await bus.ensureTopics([TOPICS.submission, TOPICS.partner]);
   // Partner settings changes (queued by this process or the kyc-partner CLI) reach the notifier.
-  const partnerRelay = new OutboxRelay(partners.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger);
+  const partnerRelay = new OutboxRelay(partners.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { metrics });
   partnerRelay.start();
   const clients = createDownstreamClients(
     { realnamePattern: config.realnamePatternTarget, identityLookup: config.identityLookupTarget, photoStorage: config.photoStorageTarget },

@@ -4,6 +4,7 @@ import { createClient, startGrpcServer } from '@kyc/grpc-kit';
 import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
 import { connectMongo, DocumentLocks, ensureIndexes, MongoProcessedEvents } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
+import { exposeProviderBreakerStates } from '@kyc/provider-kit';
 import { GrpcVerificationDetails } from './adapters/grpc/verification-details';
 import { notifierGrpc } from './adapters/grpc/notifier-grpc';
 import { HttpCallbackSender } from './adapters/http/callback-sender';
@@ -11,6 +12,7 @@ import { subscribeToPartnerSettings } from './adapters/kafka/partner-settings-co
 import { subscribeToReviewOutcomes } from './adapters/kafka/review-consumer';
 import { subscribeToCompletedVerifications } from './adapters/kafka/verification-consumer';
 import { subscribeToMobileCodes } from './adapters/kafka/mobile-code-consumer';
+import { exposeCallbackBacklog } from './adapters/metrics/callback-backlog';
 import { PromCallbackMetrics } from './adapters/metrics/callback-metrics';
 import { CallbackRepository } from './adapters/mongo/callback-repository';
 import { DeliveryAttemptRepository } from './adapters/mongo/delivery-attempt-repository';
@@ -29,6 +31,7 @@ runMain(SERVICE, async () => {
   const config = loadNotifierConfig();
   const logger = createLogger(SERVICE);
   const metrics = createMetricsRegistry(SERVICE);
+  exposeProviderBreakerStates(metrics);
   const cipher = new PiiCipher(masterKeyFromHex(config.masterKey, config.masterKeyId));
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
   const notifications = new NotificationRepository(mongo);
@@ -36,6 +39,7 @@ runMain(SERVICE, async () => {
   const endpoints = new PartnerEndpointRepository(mongo, cipher);
   const deliveryLog = new DeliveryAttemptRepository(mongo);
   await ensureIndexes([notifications.model, callbacks.model, endpoints.model, deliveryLog.model]);
+  exposeCallbackBacklog(metrics, callbacks.model.collection);
 
   const realnamePattern = createClient(
     verification.VerificationServiceClient,
@@ -64,7 +68,7 @@ runMain(SERVICE, async () => {
   const intake = new CallbackIntake({ callbacks, endpoints, logger, onWork: () => dispatcher.wake() });
   const admin = new CallbackAdmin({ callbacks, deliveryLog, logger, onWork: () => dispatcher.wake() });
 
-  const bus = eventBusFor(SERVICE, config.kafka, logger);
+  const bus = eventBusFor(SERVICE, config.kafka, logger, metrics);
   await bus.connect();
   await bus.ensureTopics([TOPICS.review, TOPICS.verification, TOPICS.partner, TOPICS.mobileCode]);
   const processed = new MongoProcessedEvents(mongo);

@@ -21,11 +21,11 @@ runMain(SERVICE, async () => {
   const photos = new PhotoRepository(mongo, cipher, TOPICS.photo, logger, config.photo.maxBytes, config.photo.maxObjectsPerSubject);
   await ensureIndexes([photos.model]);
 
-  const bus = eventBusFor(SERVICE, config.kafka, logger);
+  const bus = eventBusFor(SERVICE, config.kafka, logger, metrics);
   await bus.connect();
   await bus.ensureTopics([TOPICS.photo, TOPICS.review]);
   const outbox = photos.outboxSource();
-  const relay = new OutboxRelay(outbox.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { locks: outbox.locks });
+  const relay = new OutboxRelay(outbox.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { locks: outbox.locks, metrics });
   relay.start();
   const reviews = await subscribeToReviewEvents({ bus, processed: new MongoProcessedEvents(mongo), photos, logger });
 

@@ -4,6 +4,7 @@ import { createClient, startGrpcServer } from '@kyc/grpc-kit';
 import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
 import { DocumentLocks, MongoProcessedEvents, OutboxRecord, OutboxRelay, connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
+import { exposeProviderBreakerStates } from '@kyc/provider-kit';
 import { identityRegistryClient } from './adapters/grpc/identity-registry-client';
 import { realnamePatternGrpc } from './adapters/grpc/realname-pattern-grpc';
 import { rosterClient } from './adapters/grpc/roster-client';
@@ -37,10 +38,11 @@ runMain(SERVICE, async () => {
   const config = loadRealnamePatternConfig();
   const logger = createLogger(SERVICE);
   const metrics = createMetricsRegistry(SERVICE);
+  exposeProviderBreakerStates(metrics);
   const cipher = new PiiCipher(masterKeyFromHex(config.masterKey, config.masterKeyId));
 
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
-  const bus = eventBusFor(SERVICE, config.kafka, logger);
+  const bus = eventBusFor(SERVICE, config.kafka, logger, metrics);
   await bus.connect();
   await bus.ensureTopics([TOPICS.submission, TOPICS.review, TOPICS.verification, TOPICS.mobileCode]);
 
@@ -101,11 +103,11 @@ runMain(SERVICE, async () => {
   });
 
   const publish = (r: OutboxRecord) => bus.publish(r.topic, r).then(() => undefined);
-  const relay = new OutboxRelay(cases.model.collection, publish, logger, { locks });
+  const relay = new OutboxRelay(cases.model.collection, publish, logger, { locks, metrics });
   relay.start();
-  const verificationRelay = new OutboxRelay(verifications.model.collection, publish, logger, { locks });
+  const verificationRelay = new OutboxRelay(verifications.model.collection, publish, logger, { locks, metrics });
   verificationRelay.start();
-  const mobileCodeRelay = new OutboxRelay(mobileCodeStore.model.collection, publish, logger, { locks });
+  const mobileCodeRelay = new OutboxRelay(mobileCodeStore.model.collection, publish, logger, { locks, metrics });
   mobileCodeRelay.start();
   const submissions = await subscribeToSubmissions({ bus, processed: new MongoProcessedEvents(mongo), cases, reviewVerifications, cipher, identityLookup, logger });
   const grpc = await startGrpcServer({

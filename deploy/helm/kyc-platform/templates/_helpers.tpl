@@ -72,17 +72,7 @@ serviceAccountName: {{ include "kyc.name" . }}
 {{- end }}
 automountServiceAccountToken: false
 terminationGracePeriodSeconds: {{ .svc.terminationGracePeriodSeconds }}
-securityContext:
-  runAsNonRoot: true
-  runAsUser: {{ .root.Values.podSecurity.runAsUser }}
-  runAsGroup: {{ .root.Values.podSecurity.runAsGroup }}
-  fsGroup: {{ .root.Values.podSecurity.runAsGroup }}
-  seccompProfile:
-    type: RuntimeDefault
-{{- with .root.Values.imagePullSecrets }}
-imagePullSecrets:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
+{{ include "kyc.podSecurity" .root }}
 {{- with (.svc.nodeSelector | default .root.Values.nodeSelector) }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
@@ -110,15 +100,31 @@ volumes:
         - { key: ca.crt, path: ca.crt }
         - { key: tls.crt, path: tls.crt }
         - { key: tls.key, path: tls.key }
+{{- include "kyc.connectionVolumes" . }}
 {{- with .extraVolumes }}
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}
 
-{{/* Container fields every service shares (indent 10 under the container). */}}
-{{- define "kyc.containerCommon" -}}
-image: {{ include "kyc.image" .root }}
-imagePullPolicy: {{ .root.Values.image.pullPolicy }}
+{{/* Pod securityContext and image pull secrets, services and the topic Job alike. Call with root. */}}
+{{- define "kyc.podSecurity" -}}
+securityContext:
+  runAsNonRoot: true
+  runAsUser: {{ .Values.podSecurity.runAsUser }}
+  runAsGroup: {{ .Values.podSecurity.runAsGroup }}
+  fsGroup: {{ .Values.podSecurity.runAsGroup }}
+  seccompProfile:
+    type: RuntimeDefault
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Image and container securityContext, services and the topic Job alike. Call with root. */}}
+{{- define "kyc.containerSecurity" -}}
+image: {{ include "kyc.image" . }}
+imagePullPolicy: {{ .Values.image.pullPolicy }}
 securityContext:
   runAsNonRoot: true
   readOnlyRootFilesystem: true
@@ -126,6 +132,55 @@ securityContext:
   privileged: false
   capabilities:
     drop: [ALL]
+{{- end -}}
+
+{{/*
+CA certificates of an external MongoDB and Kafka, from existing Secrets (mongo.tls, kafka.tls),
+as pod volumes (each line starts with a newline; indented for a Deployment's volumes:). Call
+with dict root, kafka (the pod uses Kafka), kafkaOnly (the pod does not use MongoDB).
+*/}}
+{{- define "kyc.connectionVolumes" -}}
+{{- with .root.Values.mongo.tls }}
+{{- if and .enabled (not $.kafkaOnly) }}
+  - name: mongo-tls
+    secret:
+      secretName: {{ required "mongo.tls.caSecret is required when mongo.tls.enabled (the Secret with the CA of the MongoDB servers)" .caSecret }}
+      defaultMode: 288
+      items:
+        - { key: {{ .caKey }}, path: ca.crt }
+{{- end }}
+{{- end }}
+{{- if .kafka }}
+{{- with .root.Values.kafka.tls }}
+{{- if and .enabled .caSecret }}
+  - name: kafka-tls
+    secret:
+      secretName: {{ .caSecret }}
+      defaultMode: 288
+      items:
+        - { key: {{ .caKey }}, path: ca.crt }
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The mounts of kyc.connectionVolumes (each line starts with a newline; indented for a container's volumeMounts:). */}}
+{{- define "kyc.connectionMounts" -}}
+{{- if and .root.Values.mongo.tls.enabled (not .kafkaOnly) }}
+  - name: mongo-tls
+    mountPath: {{ .root.Values.mongo.tls.mountPath }}
+    readOnly: true
+{{- end }}
+{{- if and .kafka .root.Values.kafka.tls.enabled .root.Values.kafka.tls.caSecret }}
+  - name: kafka-tls
+    mountPath: {{ .root.Values.kafka.tls.mountPath }}
+    readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* Container fields every service shares (indent 10 under the container). */}}
+{{- define "kyc.containerCommon" -}}
+{{ include "kyc.containerSecurity" .root }}
 resources:
   {{- toYaml .svc.resources | nindent 2 }}
 volumeMounts:
@@ -135,6 +190,7 @@ volumeMounts:
   - name: grpc-tls
     mountPath: {{ .root.Values.grpcTls.mountPath }}
     readOnly: true
+{{- include "kyc.connectionMounts" . }}
 {{- with .extraVolumeMounts }}
   {{- toYaml . | nindent 2 }}
 {{- end }}
@@ -186,7 +242,7 @@ readinessProbe:
       name: {{ .root.Values.mongo.existingSecret }}
       key: {{ .root.Values.mongo.secretKey }}
 {{- else }}
-  value: {{ required "set mongo.url or mongo.existingSecret (MONGO_URL)" .root.Values.mongo.url | quote }}
+  value: {{ include "kyc.mongoUrl" .root | quote }}
 {{- end }}
 - name: MONGO_DB
   value: {{ .svc.database | quote }}
@@ -227,6 +283,23 @@ readinessProbe:
   containerPort: {{ .svc.metricsPort }}
 {{- end -}}
 
+{{/*
+MONGO_URL given as a value (mongo.url). With mongo.tls.enabled the MongoDB driver's URI options
+tls=true and tlsCAFile (the mounted CA) are appended; a MONGO_URL read from mongo.existingSecret
+must carry them itself (see the chart's README).
+*/}}
+{{- define "kyc.mongoUrl" -}}
+{{- $url := required "set mongo.url or mongo.existingSecret (MONGO_URL)" .Values.mongo.url -}}
+{{- if .Values.mongo.tls.enabled -}}
+{{- $sep := "/?" -}}
+{{- if contains "?" $url -}}{{- $sep = "&" -}}{{- else if regexMatch "^mongodb(\\+srv)?://[^/]+/" $url -}}{{- $sep = "?" -}}{{- end -}}
+{{- printf "%s%stls=true&tlsCAFile=%s/ca.crt" $url $sep .Values.mongo.tls.mountPath -}}
+{{- else -}}
+{{- $url -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Kafka brokers, topic prefix, TLS and SASL (indent 12 under env:). Call with dict root. */}}
 {{- define "kyc.env.kafka" -}}
 - name: KAFKA_BROKERS
 {{- if .root.Values.kafka.existingSecret }}
@@ -239,6 +312,32 @@ readinessProbe:
 {{- end }}
 - name: KAFKA_TOPIC_PREFIX
   value: {{ .root.Values.kafka.topicPrefix | quote }}
+{{- with .root.Values.kafka.tls }}
+{{- if .enabled }}
+- name: KAFKA_TLS
+  value: "true"
+{{- if .caSecret }}
+- name: KAFKA_TLS_CA_FILE
+  value: {{ printf "%s/ca.crt" .mountPath | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- with .root.Values.kafka.sasl }}
+{{- if .mechanism }}
+- name: KAFKA_SASL_MECHANISM
+  value: {{ .mechanism | quote }}
+- name: KAFKA_SASL_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "kafka.sasl.existingSecret is required when kafka.sasl.mechanism is set (the Secret with the SASL user name and password)" .existingSecret }}
+      key: {{ .usernameKey }}
+- name: KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .passwordKey }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* The master key is only ever read from an existing Secret: the chart never holds it. */}}
@@ -321,9 +420,48 @@ metadata:
     {{- include "kyc.labels" . | nindent 4 }}
 spec:
   maxUnavailable: {{ .root.Values.podDisruptionBudgets.maxUnavailable }}
+  # A pod that is not ready protects nothing: let drains evict it.
+  unhealthyPodEvictionPolicy: AlwaysAllow
   selector:
     matchLabels:
       {{- include "kyc.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- with .svc.autoscaling }}
+{{- if .enabled }}
+---
+# Every service is stateless (state lives in MongoDB and Kafka): it scales on CPU.
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "kyc.name" $ }}
+  labels:
+    {{- include "kyc.labels" $ | nindent 4 }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "kyc.name" $ }}
+  minReplicas: {{ .minReplicas }}
+  maxReplicas: {{ .maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ .targetCPUUtilizationPercentage }}
+  {{- with .behavior }}
+  behavior:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* spec.replicas of a Deployment (indented under spec:), left out when its HorizontalPodAutoscaler owns the count. */}}
+{{- define "kyc.replicas" -}}
+{{- if not .svc.autoscaling.enabled }}
+  replicas: {{ .svc.replicas }}
 {{- end }}
 {{- end -}}
 

@@ -4,9 +4,9 @@ import { GatewayPorts } from '../application/ports';
 
 /**
  * Errors raised outside a contract's own handlers (malformed JSON, a body too large, the rate
- * limit, an unexpected failure) still answer in the shape of the contract that was called.
+ * limit, a method the path is not described with, an unexpected failure) still answer in the shape of the contract that was called.
  */
-export type FrameworkError = 'bad-request' | 'too-large' | 'rate-limited' | 'not-found' | 'internal';
+export type FrameworkError = 'bad-request' | 'too-large' | 'rate-limited' | 'not-found' | 'method-not-allowed' | 'internal';
 
 /** What every contract may use: the application's ports and shared settings, nothing else. */
 export interface ContractContext {

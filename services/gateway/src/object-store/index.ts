@@ -33,6 +33,7 @@ const FRAMEWORK_ERRORS: Record<FrameworkError, [OssErrorKind, string]> = {
   'too-large': [E.entityTooLarge, 'Your proposed upload exceeds the maximum allowed size.'],
   'rate-limited': [E.tooManyRequests, 'Please reduce your request rate.'],
   'not-found': [E.noSuchKey, 'The specified key does not exist.'],
+  'method-not-allowed': [E.methodNotAllowed, 'The specified method is not allowed against this resource.'],
   internal: [E.internalError, 'We encountered an internal error. Please try again.'],
 };
 

@@ -4,7 +4,10 @@ import express from 'express';
 import { Histogram, Registry } from 'prom-client';
 import { Logger } from '@kyc/core';
 import { DownstreamClients } from '../grpc/downstream-clients';
+import { consoleRoutes } from './console-routes';
 import { healthRoutes } from './health-routes';
+import { describedPaths, methodGuard } from './method-guard';
+import { loadOpenApiDocument } from './openapi-routes';
 import { requireReviewer, ReviewerAuthenticator } from './reviewer-auth';
 import { reviewerErrorHandler, sendReviewerError } from './reviewer-errors';
 import { reviewerRoutes } from './reviewer-routes';
@@ -16,12 +19,15 @@ export interface ReviewerAppDeps {
   clients: Pick<DownstreamClients, 'realnamePattern' | 'photoStorage'>;
   isReady: () => boolean;
   photoDeadlineMs?: number;
+  /** Built reviewer console to serve under /console/ (default: the gateway's dist/console). */
+  consoleDir?: string;
 }
 
 /**
  * The reviewer API: a separate express app on its own port, so operators can keep it on an
  * internal network while the partner port faces the internet. Nothing of it is mounted on the
- * partner app, and none of the partner routes are mounted here.
+ * partner app, and none of the partner routes are mounted here. The reviewer console (a static
+ * page, see console-routes.ts) is served here too, beside the API it calls.
  */
 export function createReviewerApp(deps: ReviewerAppDeps): express.Express {
   const app = express();
@@ -65,7 +71,10 @@ export function createReviewerApp(deps: ReviewerAppDeps): express.Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  app.use(consoleRoutes({ dir: deps.consoleDir, logger }));
   app.use('/reviewer', requireReviewer(deps.reviewers));
+  const reviewerPaths = describedPaths(loadOpenApiDocument([]), (p) => p.startsWith('/reviewer/'));
+  app.use(methodGuard(reviewerPaths, (_req, res) => sendReviewerError(res, 405, 'KYC.REVIEWER.METHOD_NOT_ALLOWED', 'method not allowed')));
   app.use(express.json({ limit: '16kb' }));
   app.use(reviewerRoutes({ clients: deps.clients, logger, photoDeadlineMs: deps.photoDeadlineMs }));
   app.use((_req, res) => sendReviewerError(res, 404, 'KYC.REVIEWER.NOT_FOUND', 'no such endpoint'));

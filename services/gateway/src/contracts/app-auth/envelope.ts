@@ -4,7 +4,8 @@ import { Response } from 'express';
  * Seed 001's envelope: {"attachment": ..., "message": ..., "status": N}. `status` 200 is success
  * (message null, as in the seed); anything else is a refusal whose message is in the caller's
  * language (`local`). The HTTP status is 200 for every envelope answer, as the seed's apps read
- * `status`; only a rate-limited caller also gets HTTP 429.
+ * `status`; only a rate-limited caller also gets HTTP 429 (and a method the endpoint does not
+ * serve HTTP 405).
  */
 export const APP_STATUS = {
   ok: 200,
@@ -77,8 +78,8 @@ export function messageOf(status: AppStatus, language: Language, detail = ''): s
   return MESSAGES[status][language].replace('{detail}', detail);
 }
 
-export function replyApp(res: Response, status: AppStatus, language: Language, attachment: unknown = null, detail?: string): void {
-  res.status(status === APP_STATUS.rateLimited ? 429 : 200).json({ attachment, message: messageOf(status, language, detail), status });
+export function replyApp(res: Response, status: AppStatus, language: Language, attachment: unknown = null, detail?: string, httpStatus?: number): void {
+  res.status(httpStatus ?? (status === APP_STATUS.rateLimited ? 429 : 200)).json({ attachment, message: messageOf(status, language, detail), status });
 }
 
 /** A refusal on the way to an answer, carried as a value so each route has one place that replies. */

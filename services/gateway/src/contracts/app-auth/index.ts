@@ -9,6 +9,7 @@ const FRAMEWORK_STATUS: Record<FrameworkError, AppStatus> = {
   'too-large': APP_STATUS.badParameter,
   'rate-limited': APP_STATUS.rateLimited,
   'not-found': APP_STATUS.badParameter,
+  'method-not-allowed': APP_STATUS.badParameter,
   internal: APP_STATUS.internal,
 };
 
@@ -25,6 +26,9 @@ export const appAuthContract: PartnerContract = {
   feature: '',
   router: (ctx) => Router().use(appAuthRoutes(ctx)),
   // A framework error happens before `local` is read: the default language answers.
-  replyFrameworkError: (res, error) => replyApp(res, FRAMEWORK_STATUS[error], 'zh-CN', null, error === 'not-found' ? 'path' : 'body'),
+  replyFrameworkError: (res, error) =>
+    error === 'method-not-allowed'
+      ? replyApp(res, FRAMEWORK_STATUS[error], 'zh-CN', null, 'method', 405)
+      : replyApp(res, FRAMEWORK_STATUS[error], 'zh-CN', null, error === 'not-found' ? 'path' : 'body'),
   openapiFragment: path.join(__dirname, 'openapi.yaml'),
 };

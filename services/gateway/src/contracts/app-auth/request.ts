@@ -16,6 +16,11 @@ export function paramsOf(req: Request): Record<string, unknown> {
 
 export const languageOfRequest = (params: Record<string, unknown>): Language => languageOf(params.local);
 
+/** `local`, when sent, is text (a language tag); any other JSON value is a malformed parameter (-1). */
+export function assertLocalParam(params: Record<string, unknown>): void {
+  if (params.local !== undefined && typeof params.local !== 'string') throw new AppRefusal(APP_STATUS.badParameter, 'local');
+}
+
 /** A Long as apps send it: a JSON number or a string of digits (within JavaScript's safe range). */
 export function longOf(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,19}$/.test(value.trim()) ? Number(value.trim()) : NaN;

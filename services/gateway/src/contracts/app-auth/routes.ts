@@ -5,7 +5,7 @@ import { correlationIdOf } from '../correlation';
 import { authInfoOf } from './auth-info';
 import { APP_STATUS, AppRefusal, replyApp } from './envelope';
 import { confirmLiveness, startLiveness } from './liveness';
-import { appSessionOf, appStatusOf, languageOfRequest, paramsOf } from './request';
+import { appSessionOf, appStatusOf, assertLocalParam, languageOfRequest, paramsOf } from './request';
 import { assertEditable, submitStep } from './steps';
 
 /** Seed 001's Expiration format: UTC, seconds ("2020-05-12T08:11:31Z"). */
@@ -26,6 +26,7 @@ function appEndpoint(ctx: ContractContext, name: string, handler: Handler) {
     const correlationId = correlationIdOf(req);
     try {
       const session = await appSessionOf(ctx.ports, params);
+      assertLocalParam(params);
       const attachment = await handler({ ports: ctx.ports, session, params, correlationId });
       replyApp(res, APP_STATUS.ok, language, attachment ?? null);
     } catch (err) {

@@ -29,6 +29,6 @@ export function replySuccess(res: Response, object: unknown): void {
 }
 
 /** Failure: code and message from the table, object null. */
-export function replyError(res: Response, error: IdcardCheckError, detail?: string): void {
-  res.status(200).json({ code: error.code, success: false, message: detail ? `${error.message}: ${detail}` : error.message, object: null });
+export function replyError(res: Response, error: IdcardCheckError, detail?: string, httpStatus = 200): void {
+  res.status(httpStatus).json({ code: error.code, success: false, message: detail ? `${error.message}: ${detail}` : error.message, object: null });
 }

@@ -153,10 +153,11 @@ const FRAMEWORK_ERRORS: Record<FrameworkError, IdcardCheckError> = {
   'too-large': E.paramError,
   'rate-limited': E.requestTooFrequent,
   'not-found': E.apiNotExisted,
+  'method-not-allowed': E.apiNotExisted,
   internal: E.systemError,
 };
 
-const FILE_STATUS: Record<FrameworkError, number> = { 'bad-request': 400, 'too-large': 413, 'rate-limited': 429, 'not-found': 404, internal: 500 };
+const FILE_STATUS: Record<FrameworkError, number> = { 'bad-request': 400, 'too-large': 413, 'rate-limited': 429, 'not-found': 404, 'method-not-allowed': 405, internal: 500 };
 
 export const idcardCheckContract: PartnerContract = {
   name: 'idcard-check',
@@ -166,7 +167,7 @@ export const idcardCheckContract: PartnerContract = {
   router,
   replyFrameworkError(res, error) {
     if (String(res.req?.path ?? '').startsWith(`${FILES_PATH}/`)) return replyFileStatus(res, FILE_STATUS[error]);
-    replyError(res, FRAMEWORK_ERRORS[error]);
+    replyError(res, FRAMEWORK_ERRORS[error], undefined, error === 'method-not-allowed' ? 405 : 200);
   },
   openapiFragment: path.join(__dirname, 'openapi.yaml'),
 };

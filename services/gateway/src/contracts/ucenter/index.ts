@@ -8,6 +8,7 @@ const FRAMEWORK_ERRORS: Record<FrameworkError, [number, string]> = {
   'too-large': [400, '请求参数错误'],
   'rate-limited': [429, '请求过于频繁'],
   'not-found': [404, 'not found'],
+  'method-not-allowed': [405, '请求方法不允许'],
   internal: [500, '未知错误'],
 };
 
