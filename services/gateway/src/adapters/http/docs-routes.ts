@@ -3,14 +3,20 @@ import path from 'node:path';
 import { Router } from 'express';
 
 /**
- * The API reference at /docs: Scalar's standalone bundle (from node_modules, never a CDN) renders
+ * The API reference at /docs: Scalar's standalone bundle (shipped in dist/, never a CDN) renders
  * /openapi.json in the browser. Nothing is fetched from outside the gateway: default fonts are
  * off, and the page's Content-Security-Policy would refuse anything else anyway.
  */
 
-/** Scalar's browser bundle; the package does not export it, so it is found beside its main entry. */
+/**
+ * Scalar's browser bundle, copied into dist/docs at build time (scripts/copy-contract-assets.js):
+ * the package is a build-time dependency only, so its ~160 MB of node_modules (Vue, TypeScript)
+ * stay out of the production install and the image.
+ */
 export function scalarBundlePath(): string {
-  return path.join(path.dirname(require.resolve('@scalar/api-reference')), 'browser', 'standalone.js');
+  const built = path.join(__dirname, '..', '..', 'docs', 'scalar-standalone.js');
+  // Run from sources (unit tests), the build's copy is not there: the package itself is.
+  return fs.existsSync(built) ? built : path.join(path.dirname(require.resolve('@scalar/api-reference')), 'browser', 'standalone.js');
 }
 
 /**
