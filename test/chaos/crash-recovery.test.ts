@@ -235,6 +235,7 @@ describe('crash and restart under load', () => {
     const t0 = Date.now();
     let nextBreak = 0;
     let breaking: Promise<void> = Promise.resolve();
+    const perKind: Record<Kind, number> = { seed000: 0, seed002: 0, seed003: 0 };
 
     for (let i = 0; i < TOTAL; i++) {
       // A steady arrival rate: request i leaves at i / RATE seconds, whatever happened before.
@@ -248,7 +249,8 @@ describe('crash and restart under load', () => {
       const kind: Kind = r < SHARE.seed002 ? 'seed002' : r < SHARE.seed002 + SHARE.seed003 ? 'seed003' : 'seed000';
       const req: Request = { kind, key: kind === 'seed000' ? `chaos${i}${randomBytes(3).toString('hex')}` : `chaos-${kind}-${i}`, accepted: false, attempts: 0 };
       requests.push(req);
-      const seq = requests.filter((q) => q.kind === kind).length - 1;
+      // The request's number within its kind (its roster person, its identity).
+      const seq = perKind[kind]++;
       inFlight.push(kind === 'seed000' ? seed000(i, req) : kind === 'seed002' ? seed002(seq, req) : seed003(seq, req));
     }
     await Promise.all(inFlight);

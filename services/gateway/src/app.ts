@@ -7,7 +7,7 @@ import { healthRoutes } from './adapters/http/health-routes';
 import { docsRoutes } from './adapters/http/docs-routes';
 import { describedPaths, methodGuard } from './adapters/http/method-guard';
 import { loadOpenApiDocument, openapiRoutes } from './adapters/http/openapi-routes';
-import { requestTelemetry } from './adapters/http/request-telemetry';
+import { contractOf, requestTelemetry } from './adapters/http/request-telemetry';
 import { ContractContext, FrameworkError, PartnerContract } from './contracts/contract';
 import { PARTNER_CONTRACTS } from './contracts/registry';
 import { ObjectStore } from './object-store';
@@ -55,7 +55,7 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   /** Framework errors answer in the shape of the contract that owns the path. */
   const replyFrameworkError = (req: Request, res: Response, error: FrameworkError) => {
     if (deps.objectStore?.claims(req)) return deps.objectStore.replyFrameworkError(res, error);
-    const owner = contracts.find((c) => c.pathPrefixes.some((p) => req.path.startsWith(p)));
+    const owner = contractOf(contracts, req.path);
     if (owner) return owner.replyFrameworkError(res, error);
     const [code, message] = FALLBACK[error];
     res.status(code).json({ code, data: null, message });

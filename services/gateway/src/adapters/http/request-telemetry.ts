@@ -18,7 +18,8 @@ export function routeOf(req: Pick<Request, 'baseUrl'> & { route?: { path?: unkno
   return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : 'unmatched';
 }
 
-export function contractOf(contracts: readonly ContractPaths[], path: string): ContractPaths | undefined {
+/** The contract that owns a path (by its prefixes), for labels and for framework errors' shape. */
+export function contractOf<C extends ContractPaths>(contracts: readonly C[], path: string): C | undefined {
   return contracts.find((c) => c.pathPrefixes.some((p) => path.startsWith(p)));
 }
 
