@@ -205,8 +205,8 @@ beforeAll(async () => {
   webhookReceiver = await new CallbackReceiver(() => WEBHOOK_OK).start();
   memberPartner = await createPartner(platform, 'chaos members', 'member-verify');
   campus = await createPartner(platform, 'chaos campus', 'user-validate,campus-auth');
-  const cli = path.join(findRepoRoot(), 'services/gateway/dist/cli/partner-admin.js');
-  await promisify(execFile)(process.execPath, [cli, 'set-callback', '--app-id', campus.app_id, '--url', webhookReceiver.url()], { env: { ...process.env, ...platform.gatewayEnv } });
+  const cli = path.join(findRepoRoot(), 'packages/operator-cli/dist/main.js');
+  await promisify(execFile)(process.execPath, [cli, 'partner', 'set-callback', '--app-id', campus.app_id, '--url', webhookReceiver.url()], { env: { ...process.env, ...platform.gatewayEnv } });
   // A school whose roster holds the seed 003 people (no ID numbers: IMPORT-ECARD proves membership).
   const people = Math.ceil(TOTAL * SHARE.seed003) + 10;
   const rows = ['学工号 (outid),姓名 (name),身份证号 (identityNo),角色 (role),手机号 (mobile),部门 (departments),亲属 (relatives),一卡通编号 (ecardCustomerId)'];

@@ -8,7 +8,7 @@ import { Webhook } from 'standardwebhooks';
 import { Platform } from '@kyc/dev-platform';
 import { appCall, appForm, appPartner, appUser, AppUser, findVerifiedIdentity, getSts, idCardStep, ossClient } from '../support/app-auth';
 import { CallbackReceiver, WEBHOOK_OK } from '../support/callback-receiver';
-import { bootPlatform, eventually, withMongo } from '../support/fixtures';
+import { bootPlatform, credentialCachePassed, eventually, withMongo } from '../support/fixtures';
 import { idNumber, withWrongCheckDigit } from '../support/identities';
 import { jpegImage } from '../support/images';
 import { newReviewer, ReviewerClient } from '../support/review';
@@ -86,6 +86,8 @@ describe('seed 001: uid + token and languages', () => {
     }
     expect((await appForm(platform, '/user/getsts', { local: 'en' })).status).toBe(-1001);
     await withMongo((c) => c.db(platform.dbName('gateway')).collection('sessions').updateMany({ uid: ann.uid }, { $set: { expiresAt: new Date(Date.now() - 1_000) } }));
+    // A session ended behind the gateway's back stops working once its cached copy is gone (AUTH_CACHE_SECONDS).
+    await credentialCachePassed();
     expect((await appCall(platform, ann, '/user/authinfoNew')).status).toBe(-1001);
   });
 

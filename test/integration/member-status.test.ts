@@ -217,9 +217,9 @@ describe('submission (用户信息认证接口)', () => {
 
 describe('partner settings for the notifier', () => {
   it('when a partner is created or its callback changes, then PartnerSettingsChanged carries its sealed secrets, format and a growing version', async () => {
-    const cli = path.join(findRepoRoot(), 'services/gateway/dist/cli/partner-admin.js');
+    const cli = path.join(findRepoRoot(), 'packages/operator-cli/dist/main.js');
     const run = async (...args: string[]) =>
-      JSON.parse((await promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, ...platform.gatewayEnv } })).stdout);
+      JSON.parse((await promisify(execFile)(process.execPath, [cli, '--json', 'partner', ...args], { env: { ...process.env, ...platform.gatewayEnv } })).stdout);
     const created = await run('create', '--name', 'notified', '--features', 'member-verify', '--callback-url', 'https://partner.example/hook');
     expect(created.webhook_secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     await run('set-callback', '--app-id', created.app_id, '--url', 'https://partner.example/hook2');

@@ -419,7 +419,7 @@ describe('partner callbacks', () => {
     await eventually(async () => (endpoint.where((r) => r.headers['webhook-id'] === second).length ? true : undefined), 60_000);
   });
 
-  it('when an operator uses the kyc-callbacks CLI, then it lists the parked callback, shows its delivery log and resends it', async () => {
+  it('when an operator uses kyc callbacks, then it lists the parked callback, shows its delivery log and resends it', async () => {
     let gone = true;
     const endpoint = await receiver(() => (gone ? { status: 410, body: 'gone for good' } : WEBHOOK_OK));
     const partner = await configurePartner({ callbackUrl: endpoint.url(), format: 'webhooks' });
@@ -429,7 +429,7 @@ describe('partner callbacks', () => {
       return s?.callback?.state === notifier.CallbackState.CALLBACK_STATE_PARKED ? true : undefined;
     }, 60_000);
     const cli = async (...args: string[]) => {
-      const { stdout } = await promisify(execFile)(process.execPath, [path.join(findRepoRoot(), 'services/notifier/dist/cli/callback-admin.js'), ...args], {
+      const { stdout } = await promisify(execFile)(process.execPath, [path.join(findRepoRoot(), 'packages/operator-cli/dist/main.js'), '--json', 'callbacks', ...args], {
         env: { ...process.env, ...platform.services.notifier.env, LOG_LEVEL: 'warn' },
       });
       return stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);

@@ -8,17 +8,20 @@
  *   - every service log of every platform the run started,
  * and looks for those values, for any GB 11643 ID number with a valid check character, any
  * mainland mobile number and the fixture names the other test files use. A hit is allowed only
- * where a contract forces it (ALLOWED below, each with its reason); the counts are printed.
+ * where a contract forces it (ALLOWED below, each with its reason); the counts are printed. Users
+ * this file has redacted (POST /api/platform/redaction) must leave no hit at all, allowed or not,
+ * and no document but their redaction record may name their subject.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createPartner, findRepoRoot, PartnerCredentials, Platform, signBody } from '@kyc/dev-platform';
+import { createPartner, findRepoRoot, mintSession, PartnerCredentials, Platform, signBody } from '@kyc/dev-platform';
 import { appCall, appPartner, appUser, idCardStep } from '../support/app-auth';
 import { bootPlatform, eventually, infra, partnerWithUser, withMongo } from '../support/fixtures';
 import { idNumber } from '../support/identities';
 import { memberPartner, startNotifyReceiver, submitMember } from '../support/member-client';
 import { makeCasePending, newReviewer, waitForStatus } from '../support/review';
+import { redactAndWait } from '../support/redaction';
 import { runRosterCli } from '../support/roster-cli';
 import { readEveryRecord } from '../support/topic-reader';
 
@@ -57,6 +60,8 @@ const mask = (v: string) => (v.length <= 4 ? '****' : `${v.slice(0, 2)}${'*'.rep
 let platform: Platform;
 /** What this file sent through the contracts (personal data and the tokens that stand for it). */
 const sent = { names: new Set<string>(), idNumbers: new Set<string>(), mobiles: new Set<string>(), tokens: new Set<string>() };
+/** What this file sent for users it then redacted (also in `sent`), and their redactions' ids. */
+const redacted = { values: new Set<string>(), redactionIds: [] as string[] };
 
 const uniqueHan = () => {
   // Two Han characters from a range no fixture uses, so a hit can only come from this file.
@@ -142,6 +147,32 @@ describe('personal data the contracts carry', () => {
     });
     const verified = await postJson('/api/ucenter-service-provider/api/user/rnauth', { rnAuthPatternCode: 'MOBILE', data: { mobileNo: mobile, code } }, headers);
     expect(verified.body.code).toBe(200);
+  });
+
+  it('when a user verified by seed 002 with photos and by seed 000 with a phone is redacted, then every service reports it erased', async () => {
+    const partner = await createPartner(platform, 'pii redacting partner', 'user-validate,member-verify');
+    const userId = 'pii-redacted';
+    const sid = await mintSession(platform.gatewayUrl, partner, userId);
+    const identity = { name: uniqueHan(), idcardNumber: idNumber('320102', '19900101', 100 + Math.floor(Math.random() * 800)) };
+    const phone = uniqueMobile();
+    for (const [set, value] of [[sent.names, identity.name], [sent.idNumbers, identity.idcardNumber], [sent.mobiles, phone], [sent.tokens, sid]] as const) {
+      set.add(value);
+      redacted.values.add(value);
+    }
+    const { caseNumber } = await makeCasePending(platform, sid, identity);
+    const reviewer = await newReviewer(platform, 'pii redaction reviewer');
+    const c = await reviewer.pendingCase(caseNumber);
+    expect((await reviewer.decide(c.case_id, { decision: 'approve', round: 1 })).status).toBe(200);
+    await waitForStatus(platform, sid, 2);
+    const receiver = await startNotifyReceiver();
+    try {
+      const member = { id: 7002, name: identity.name, identity_card_number: identity.idcardNumber, phone };
+      expect((await submitMember(platform, partner, { user_id: userId, tx_seq_no: `piired${Date.now()}`, notify_url: receiver.url, member })).body.code).toBe(200);
+      await eventually(async () => (receiver.received.length > 0 ? true : undefined), 60_000);
+    } finally {
+      await receiver.close();
+    }
+    redacted.redactionIds.push(await redactAndWait(platform, partner, userId));
   });
 });
 
@@ -237,5 +268,29 @@ describe('personal data at rest and in motion, after the run', () => {
     expect(kafka.records).toBeGreaterThan(0);
     expect(logs.files).toBeGreaterThanOrEqual(SERVICES.length);
     expect(refused.map((h) => `${h.store}:${h.place} ${h.kind} ${mask(h.value)}`)).toEqual([]);
+    // A redacted user's data is gone everywhere: no contract can allow a hit of it.
+    expect(all.filter((h) => redacted.values.has(h.value)).map((h) => `${h.store}:${h.place} ${h.kind} ${mask(h.value)}`)).toEqual([]);
+  });
+
+  it('when the databases are read, then no document but the redaction record names a redacted subject', async () => {
+    expect(redacted.redactionIds.length).toBeGreaterThan(0);
+    const naming = await withMongo(async (client) => {
+      const records = await client.db(platform.dbName('gateway')).collection('redactions').find({ _id: { $in: redacted.redactionIds as never[] } }).toArray();
+      const subjects = records.map((r) => String(r.subjectId));
+      expect(subjects).toHaveLength(redacted.redactionIds.length);
+      const found: string[] = [];
+      for (const service of SERVICES) {
+        const db = client.db(platform.dbName(service as never));
+        for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+          if (service === 'gateway' && name === 'redactions') continue;
+          for await (const doc of db.collection(name).find({})) {
+            const text = JSON.stringify(doc);
+            if (subjects.some((s) => text.includes(s))) found.push(`${service}.${name}`);
+          }
+        }
+      }
+      return found;
+    });
+    expect(naming).toEqual([]);
   });
 });

@@ -76,10 +76,10 @@ const containerLauncher: ServiceLauncher = (service, env) => ({
   args: containerArgs(containerName(service), service, env, ['node', `services/${service}/dist/main.js`]),
 });
 
-/** An operator command of the gateway (kyc-partner, kyc-reviewer), run from the image as a one-off container. */
-async function operatorCommand(script: string, args: string[]): Promise<any> {
+/** An operator command (`kyc partner …`, `kyc reviewer …`), run from the image as a one-off container with the gateway's settings. */
+async function operatorCommand(args: string[]): Promise<any> {
   const name = containerName(`cli-${Date.now().toString(36)}`);
-  const command = ['node', `services/gateway/dist/cli/${script}`, ...args];
+  const command = ['node', 'packages/operator-cli/dist/main.js', '--json', ...args];
   const { stdout } = await exec(cli, containerArgs(name, 'gateway', platform.gatewayEnv, command), {
     env: { ...process.env, ...platform.gatewayEnv },
     timeout: 60_000,
@@ -166,7 +166,7 @@ describe('seed 002 through the containers', () => {
   let partner: PartnerCredentials;
 
   beforeAll(async () => {
-    partner = await operatorCommand('partner-admin.js', ['create', '--name', 'image partner', '--features', 'user-validate']);
+    partner = await operatorCommand(['partner', 'create', '--name', 'image partner', '--features', 'user-validate']);
   }, 120_000);
 
   it('when a user submits ID photos and info and a reviewer approves, then fetch_info shows the partner a verified user', async () => {
@@ -176,7 +176,7 @@ describe('seed 002 through the containers', () => {
 
     const { caseNumber } = await makeCasePending(platform, sid, person);
 
-    const reviewer = reviewerClient(platform, await operatorCommand('reviewer-admin.js', ['create', '--name', 'Image Reviewer']));
+    const reviewer = reviewerClient(platform, await operatorCommand(['reviewer', 'create', '--name', 'Image Reviewer']));
     const pending = await reviewer.pendingCase(caseNumber);
     const opened = await reviewer.get(`/reviewer/v1/cases/${pending.case_id}`);
     expect(opened.body.case).toMatchObject({ name: person.name, idcard_number: person.idcardNumber, round: 1 });

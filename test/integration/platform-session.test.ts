@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createPartner, findRepoRoot, Platform, signBody } from '@kyc/dev-platform';
-import { bootPlatform } from '../support/fixtures';
+import { bootPlatform, credentialCachePassed } from '../support/fixtures';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -70,8 +70,8 @@ describe('signed session minting', () => {
   });
 
   it('when an operator asks for an unknown feature, then the CLI refuses and names it', async () => {
-    const cli = path.join(findRepoRoot(), 'services/gateway/dist/cli/partner-admin.js');
-    const bad = promisify(execFile)(process.execPath, [cli, 'create', '--name', 'x', '--features', 'time-travel'], {
+    const cli = path.join(findRepoRoot(), 'packages/operator-cli/dist/main.js');
+    const bad = promisify(execFile)(process.execPath, [cli, 'partner', 'create', '--name', 'x', '--features', 'time-travel'], {
       env: { ...process.env, ...platform.gatewayEnv },
     });
     await expect(bad).rejects.toThrow(/unknown feature\(s\): time-travel/);
@@ -79,12 +79,14 @@ describe('signed session minting', () => {
 
   it('when the secret is rotated, then the old secret stops working and the new one works', async () => {
     const partner = await createPartner(platform, 'rotating');
-    const cli = path.join(findRepoRoot(), 'services/gateway/dist/cli/partner-admin.js');
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'rotate-secret', '--app-id', partner.app_id], {
+    const cli = path.join(findRepoRoot(), 'packages/operator-cli/dist/main.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--json', 'partner', 'rotate-secret', '--app-id', partner.app_id], {
       env: { ...process.env, ...platform.gatewayEnv },
     });
     const rotated = JSON.parse(stdout) as { app_id: string; app_secret: string };
     expect(rotated.app_secret).not.toBe(partner.app_secret);
+    // Within the documented bound (AUTH_CACHE_SECONDS) every gateway has read the new secret.
+    await credentialCachePassed();
     expect((await mint(signBody(partner, { user_id: 'u-7' }))).body.message).toBe('签名错误');
     expect((await mint(signBody(rotated, { user_id: 'u-7' }))).body.code).toBe(200);
   });

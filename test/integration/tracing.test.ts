@@ -20,6 +20,7 @@ let platform: Platform;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   platform = await bootPlatform('tracing', {
+    ACCESS_LOG: 'all',
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
     // Export within a fraction of a second instead of the default five.
     OTEL_BSP_SCHEDULE_DELAY: '200',

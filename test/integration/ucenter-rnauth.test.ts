@@ -1,7 +1,7 @@
 /**
  * Seed 003 through the real stack: tokens minted by the partner-signed endpoints, rnauth by the
  * roster patterns (IMPORT, IMPORT-ECARD, RELATION types 1 and 2) against the sandbox demo rosters
- * imported with the kyc-roster CLI, ECARD and the e-card branches through the real HTTP e-card
+ * imported with kyc roster import, ECARD and the e-card branches through the real HTTP e-card
  * adapter against a local e-card connector stub (school 1002), WECHAT-FACE and UNIONPAY-FACE
  * against their sandboxes, MOBILE with codes sent through the notifier's sandbox SMS (read back from
  * its development outbox directory): expiry, attempt limit and rate limits; each success and
@@ -123,8 +123,8 @@ beforeAll(async () => {
   receiver = await new CallbackReceiver(() => WEBHOOK_OK).start();
   campus = await createPartner(platform, 'campus', FEATURES);
   other = await createPartner(platform, 'other campus', FEATURES);
-  const cli = path.join(findRepoRoot(), 'services/gateway/dist/cli/partner-admin.js');
-  await promisify(execFile)(process.execPath, [cli, 'set-callback', '--app-id', campus.app_id, '--url', receiver.url()], {
+  const cli = path.join(findRepoRoot(), 'packages/operator-cli/dist/main.js');
+  await promisify(execFile)(process.execPath, [cli, 'partner', 'set-callback', '--app-id', campus.app_id, '--url', receiver.url()], {
     env: { ...process.env, ...platform.gatewayEnv },
   });
   await importRoster(campus, '1001', '郑州枫杨外国语学校', false, '00000000');

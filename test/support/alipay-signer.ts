@@ -8,7 +8,7 @@ import forge from 'node-forge';
 
 export interface CompanyKeyPair {
   privateKey: forge.pki.rsa.PrivateKey;
-  /** SPKI PEM, as registered with `kyc-company register-key`. */
+  /** SPKI PEM, as registered with `kyc company register-key`. */
   publicKeyPem: string;
 }
 

@@ -36,10 +36,10 @@ export interface Envelope<T = any> {
   status: number;
 }
 
-/** A partner registered with the operator CLI (optionally with a callback URL), as an operator would. */
+/** A partner registered with `kyc partner create` (optionally with a callback URL), as an operator would. */
 export async function appPartner(platform: Platform, name: string, callbackUrl?: string): Promise<AppUser['partner']> {
-  const cli = path.join(findRepoRoot(), 'services/gateway/dist/cli/partner-admin.js');
-  const args = [cli, 'create', '--name', name, '--features', 'user-validate', ...(callbackUrl ? ['--callback-url', callbackUrl] : [])];
+  const cli = path.join(findRepoRoot(), 'packages/operator-cli/dist/main.js');
+  const args = [cli, '--json', 'partner', 'create', '--name', name, '--features', 'user-validate', ...(callbackUrl ? ['--callback-url', callbackUrl] : [])];
   const { stdout } = await promisify(execFile)(process.execPath, args, { env: { ...process.env, ...platform.gatewayEnv } });
   return JSON.parse(stdout.trim()) as AppUser['partner'];
 }

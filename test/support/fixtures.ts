@@ -12,9 +12,16 @@ export function infra() {
 
 export const uniqueNamespace = (label: string) => `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}_${label}`;
 
+/**
+ * The gateway reuses a resolved session or partner this long (AUTH_CACHE_SECONDS): the documented bound on
+ * how late a revoked session or a rotated secret stops working. Tests run with a short one and wait it out.
+ */
+export const AUTH_CACHE_SECONDS = 1;
+export const credentialCachePassed = () => new Promise((r) => setTimeout(r, AUTH_CACHE_SECONDS * 1000 + 250));
+
 /** A platform of five real service processes with its own databases and topics (and extra environment for every service). */
 export async function bootPlatform(label: string, env?: Record<string, string>): Promise<Platform> {
-  return startPlatform({ ...infra(), namespace: uniqueNamespace(label), env });
+  return startPlatform({ ...infra(), namespace: uniqueNamespace(label), env: { AUTH_CACHE_SECONDS: String(AUTH_CACHE_SECONDS), ...env } });
 }
 
 export interface PartnerUser {

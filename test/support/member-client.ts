@@ -1,12 +1,12 @@
 /**
- * A seed 000 partner as tests play it: signed calls to the member endpoints, and a real HTTP
- * server standing in for the partner's notify_url. Signatures are computed here, independently of
- * the platform's code, so tests check the documented rule.
+ * A seed 000 partner as tests play it: calls to the member endpoints signed with the partner SDK,
+ * as a partner signs them, and a real HTTP server standing in for the partner's notify_url. The
+ * SDK shares no code with the platform, so tests check the documented rule.
  */
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { createPartner, PartnerCredentials, Platform, signBody } from '@kyc/dev-platform';
+import { createPartner, PartnerCredentials, Platform } from '@kyc/dev-platform';
+import { memberSign, signMemberRequest } from '@kyc/partner-sdk';
 
 export interface Answer<T = any> {
   status: number;
@@ -19,7 +19,7 @@ export function memberPartner(platform: Platform, name: string): Promise<Partner
 }
 
 /** POSTs a JSON body as-is (already signed or deliberately not). */
-export async function postRaw(platform: Platform, path: string, body: Record<string, unknown>): Promise<Answer> {
+export async function postRaw(platform: Platform, path: string, body: object): Promise<Answer> {
   const res = await fetch(`${platform.gatewayUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -36,20 +36,13 @@ export interface MemberFields {
 }
 
 export const submitMember = (platform: Platform, creds: PartnerCredentials, fields: MemberFields) =>
-  postRaw(platform, '/api/platform/member/verify', signBody(creds, fields as unknown as Record<string, unknown>));
+  postRaw(platform, '/api/platform/member/verify', signMemberRequest(creds, fields));
 
 export const memberStatus = (platform: Platform, creds: PartnerCredentials, fields: Record<string, unknown>) =>
-  postRaw(platform, '/api/platform/member/status', signBody(creds, fields));
+  postRaw(platform, '/api/platform/member/status', signMemberRequest(creds, fields));
 
-/** Seed 000 signature of a received notification: HMAC-SHA1 over the sorted non-empty fields but sign. */
-export function expectedSign(secret: string, fields: Record<string, unknown>): string {
-  const text = Object.keys(fields)
-    .filter((k) => k !== 'sign' && fields[k] !== '' && fields[k] !== undefined && fields[k] !== null)
-    .sort()
-    .map((k) => `${k}=${String(fields[k])}`)
-    .join('&');
-  return createHmac('sha1', secret).update(text, 'utf8').digest('hex');
-}
+/** Seed 000 signature of a received notification, as the partner SDK computes it. */
+export const expectedSign = (secret: string, fields: Record<string, unknown>): string => memberSign(secret, fields);
 
 export interface ReceivedNotification {
   at: number;

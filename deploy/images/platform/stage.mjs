@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Stages what the platform image carries, from a checkout whose workspaces are built (dist/):
-// the production dependency closure of every service (as `npm ls --omit=dev` resolves it, so the
-// test tooling and compilers stay out), and the compiled workspaces without sources or tool
+// the production dependency closure of every service and of the operator command `kyc`
+// (packages/operator-cli, which operators run in a pod), as `npm ls --omit=dev` resolves it (so
+// the test tooling and compilers stay out), and the compiled workspaces without sources or tool
 // configuration. Prints a sha256 over the staged content (paths, modes, link targets, bytes):
 // the image tag carries it, so an unchanged build output is never built twice.
 //
@@ -31,9 +32,12 @@ const services = fs
   .sort();
 if (services.length === 0) fail(`no services under ${root}/services`);
 
-/** Every installed package the services need at run time, as absolute paths (links not followed). */
+/** The operator command's workspace: it runs in the services' pods, with their environment. */
+const OPERATOR_CLI = 'packages/operator-cli';
+
+/** Every installed package the services and `kyc` need at run time, as absolute paths (links not followed). */
 function productionClosure() {
-  const args = ['ls', '--omit=dev', '--all', '--parseable', ...services.map((s) => `--workspace=services/${s}`)];
+  const args = ['ls', '--omit=dev', '--all', '--parseable', ...services.map((s) => `--workspace=services/${s}`), `--workspace=${OPERATOR_CLI}`];
   try {
     const out = execFileSync('npm', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, timeout: 120_000 });
     return [...new Set(out.split('\n').filter((p) => p && p !== root))].sort();
@@ -91,6 +95,7 @@ for (const abs of packages) {
   addTree(abs, path.join('deps', rel));
 }
 for (const service of services) addWorkspace(path.join(root, 'services', service));
+addWorkspace(path.join(root, OPERATOR_CLI));
 
 // The root manifest, reduced to what describes the image's content.
 const rootManifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));

@@ -1,5 +1,6 @@
 // Public surface of the generated contracts, grouped by proto package.
 export * as events from './gen/kyc/events/v1/envelope';
+export * as redaction from './gen/kyc/events/v1/redaction';
 export * as submission from './gen/kyc/submission/v1/submission';
 export * as review from './gen/kyc/review/v1/review';
 export * as identity from './gen/kyc/identity/v1/identity';

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runKyc } from './operator-cli';
 import { PartnerCredentials, signBody } from './partner-client';
 import { findRepoRoot, Platform } from './platform';
 
@@ -76,19 +75,19 @@ async function codeInSmsFile(file: string): Promise<string> {
 const txnTime = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
 
 /**
- * Seed 003 for `npm start`: imports the demo rosters for the partner with the kyc-roster CLI (as an
+ * Seed 003 for `npm start`: imports the demo rosters for the partner with `kyc roster import` (as an
  * operator would), mints one user access token per example and an app token, runs one IMPORT so
  * the result query has a real ticket, and returns example requests that work as printed: every
  * pattern served, one refusal, and the result query at both of the seed's paths.
  */
 export async function campusDemo(platform: Platform, mongoUrl: string, partner: PartnerCredentials): Promise<string[]> {
   const root = findRepoRoot();
-  const cli = path.join(root, 'services/identity-lookup/dist/cli/roster-admin.js');
-  const env = { ...process.env, MONGO_URL: mongoUrl, MONGO_DB: platform.dbName('identity-lookup'), KYC_MASTER_KEY: platform.masterKey };
+  const env = { MONGO_URL: mongoUrl, MONGO_DB: platform.dbName('identity-lookup'), KYC_MASTER_KEY: platform.masterKey };
   for (const s of DEMO_SCHOOLS) {
     const file = path.join(root, `services/identity-lookup/sandbox/demo-roster-${s.customerCode}.csv`);
     const args = ['import', '--partner', partner.app_id, '--customer-code', s.customerCode, '--name', s.name, '--ecard-school', String(s.ecard), '--dpcode', s.dpcode];
-    await promisify(execFile)(process.execPath, [cli, ...args, '--file', file], { env, timeout: 60_000 });
+    const run = await runKyc(env, ['roster', ...args, '--file', file]);
+    if (run.code !== 0) throw new Error(`kyc roster import of school ${s.customerCode} exited ${run.code}: ${run.stderr.trim()}`);
   }
   const url = platform.gatewayUrl;
   // One user per example: each verifies a different person, so none answers 410 for another's.

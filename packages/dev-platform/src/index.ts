@@ -1,3 +1,4 @@
+export * from './operator-cli';
 export * from './partner-client';
 export * from './platform';
 export * from './reviewer-client';

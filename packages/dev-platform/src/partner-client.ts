@@ -1,33 +1,24 @@
-import { execFile } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { findRepoRoot, Platform } from './platform';
+import { kycJson } from './operator-cli';
+import { Platform } from './platform';
 
 export interface PartnerCredentials {
   app_id: string;
   app_secret: string;
 }
 
-/** Registers a partner with the operator CLI, exactly as an operator would. */
+/** Registers a partner with the operator command (`kyc partner create`), exactly as an operator would. */
 export async function createPartner(platform: Platform, name: string, features = 'user-validate'): Promise<PartnerCredentials> {
-  const cli = path.join(findRepoRoot(), 'services/gateway/dist/cli/partner-admin.js');
-  const { stdout } = await promisify(execFile)(process.execPath, [cli, 'create', '--name', name, '--features', features], {
-    env: { ...process.env, ...platform.gatewayEnv },
-  });
-  return JSON.parse(stdout.trim()) as PartnerCredentials;
+  return kycJson<PartnerCredentials>(platform.gatewayEnv, ['partner', 'create', '--name', name, '--features', features]);
 }
 
-/** Registers a company's RSA public key for seed 004 with the operator CLI, as an operator would. */
+/** Registers a company's RSA public key for seed 004 with `kyc company register-key`, as an operator would. */
 export async function registerCompanyKey(platform: Platform, companyId: string, publicKeyPem: string): Promise<{ company_id: string; fingerprint: string }> {
   const file = path.join(platform.logDir, `company-${companyId}.pub.pem`);
   fs.writeFileSync(file, publicKeyPem);
-  const cli = path.join(findRepoRoot(), 'services/gateway/dist/cli/company-admin.js');
-  const { stdout } = await promisify(execFile)(process.execPath, [cli, 'register-key', '--company-id', companyId, '--public-key-file', file], {
-    env: { ...process.env, ...platform.gatewayEnv },
-  });
-  return JSON.parse(stdout.trim()) as { company_id: string; fingerprint: string };
+  return kycJson(platform.gatewayEnv, ['company', 'register-key', '--company-id', companyId, '--public-key-file', file]);
 }
 
 /** Object values (seed 000's `member`) are signed as JSON with keys sorted at every level. */

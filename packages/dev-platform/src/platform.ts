@@ -40,7 +40,7 @@ export interface Platform {
   namespace: string;
   masterKey: string;
   logDir: string;
-  /** Environment the gateway runs with (for operator commands such as kyc-partner). */
+  /** Environment the gateway runs with (for operator commands such as `kyc partner`). */
   gatewayEnv: Record<string, string>;
   services: Record<ServiceName, ServiceProcess>;
   /** Mutual-TLS gRPC address of each back-end service (host:port). */

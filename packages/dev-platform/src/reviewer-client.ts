@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { findRepoRoot, Platform } from './platform';
+import { kycJson } from './operator-cli';
+import { Platform } from './platform';
 
 export interface ReviewerCredentials {
   reviewer_id: string;
@@ -10,17 +8,12 @@ export interface ReviewerCredentials {
   token: string;
 }
 
-const reviewerCli = () => path.join(findRepoRoot(), 'services/gateway/dist/cli/reviewer-admin.js');
-
-/** Runs the reviewer operator CLI (`kyc-reviewer`) with the gateway's configuration; returns its JSON output. */
+/** Runs `kyc reviewer …` with the gateway's configuration; returns its JSON output. */
 export async function reviewerAdmin(platform: Platform, args: string[]): Promise<unknown> {
-  const { stdout } = await promisify(execFile)(process.execPath, [reviewerCli(), ...args], {
-    env: { ...process.env, ...platform.gatewayEnv },
-  });
-  return JSON.parse(stdout.trim());
+  return kycJson(platform.gatewayEnv, ['reviewer', ...args]);
 }
 
-/** Registers a reviewer with the operator CLI, exactly as an operator would. */
+/** Registers a reviewer with `kyc reviewer create`, exactly as an operator would. */
 export async function createReviewer(platform: Platform, name: string): Promise<ReviewerCredentials> {
   return (await reviewerAdmin(platform, ['create', '--name', name])) as ReviewerCredentials;
 }

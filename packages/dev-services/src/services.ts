@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { GenericContainer, StartedTestContainer } from 'testcontainers';
 import { prepareEngine, type Engine } from './engine';
-import { ensureDevImages } from './images';
+import { ensureDevImages, type ImageChoice } from './images';
+import { ferretDbBackend, startPostgres, type FerretDbBackend } from './postgres';
 import { kafkaContainerEnv } from './kafka-config';
 import { defaultLog, freePort, waitForTcp, type Log } from './util';
 
@@ -12,7 +13,7 @@ export interface DevServices {
   kafkaBrokers: string;
   /** MongoDB connection string, "mongodb://127.0.0.1:PORT/". */
   mongoUrl: string;
-  /** Stops (and removes) both containers. Safe to call more than once. */
+  /** Stops (and removes) both containers (and FerretDB's PostgreSQL, if any). Safe to call more than once. */
   stop(): Promise<void>;
 }
 
@@ -181,28 +182,94 @@ async function startKafka(
   }
 }
 
-async function startMongo(engine: Engine, image: string, host: string, session: string, log: Log): Promise<{ container: StartedTestContainer; url: string }> {
+/** A running MongoDB-wire server; stop() also stops what it stores into (FerretDB's PostgreSQL). */
+interface RunningMongo {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startMongo(
+  engine: Engine,
+  image: ImageChoice,
+  host: string,
+  session: string,
+  log: Log,
+  backend: FerretDbBackend = ferretDbBackend(),
+): Promise<RunningMongo> {
+  if (image.recipe !== 'ferretdb') {
+    if (process.env.KYC_FERRETDB_BACKEND) log(`KYC_FERRETDB_BACKEND is ignored: the MongoDB-wire image is ${image.image}, not the local FerretDB`);
+    return startMongoContainer(engine, image.image, host, session, log);
+  }
+  if (backend === 'postgresql' && !engine.local) {
+    // Its FerretDB shares the host's network to reach PostgreSQL: only a local engine has that host.
+    if (process.env.KYC_FERRETDB_BACKEND) throw new Error('KYC_FERRETDB_BACKEND=postgresql needs a container engine on this machine');
+    log('the container engine is not on this machine: FerretDB runs on its SQLite backend');
+    backend = 'sqlite';
+  }
+  if (backend === 'sqlite') return startMongoContainer(engine, image.image, host, session, log);
+  const postgres = await startPostgres(log);
+  try {
+    const mongo = await startMongoContainer(engine, image.image, host, session, log, postgres.url);
+    return { url: mongo.url, stop: () => mongo.stop().finally(() => postgres.stop()) };
+  } catch (err) {
+    await postgres.stop();
+    throw err;
+  }
+}
+
+/**
+ * The MongoDB-wire container. With `postgresUrl`, FerretDB runs on its PostgreSQL backend: in
+ * the host's network (the cluster listens on loopback only), on a free port of its own.
+ */
+async function startMongoContainer(engine: Engine, image: string, host: string, session: string, log: Log, postgresUrl?: string): Promise<RunningMongo> {
   const tail = new LogTail('mongo', log, debugLogs());
   const t0 = Date.now();
   let running: StartedTestContainer | undefined;
   try {
     const { Wait } = await testcontainers();
-    running = await (await container(image, engine.local))
+    const base = (await container(image, engine.local))
       .withLabels(containerLabels('mongo', session))
-      .withExposedPorts(27017)
       .withWaitStrategy(Wait.forLogMessage(MONGO_STARTED))
       .withStartupTimeout(STARTUP_TIMEOUT_MS)
-      .withLogConsumer(tail.consume)
-      .start();
-    const port = running.getMappedPort(27017);
+      .withLogConsumer(tail.consume);
+    let port: number;
+    if (postgresUrl) {
+      port = await freePort();
+      running = await base
+        .withNetworkMode('host')
+        .withEnvironment({ FERRETDB_HANDLER: 'postgresql', FERRETDB_POSTGRESQL_URL: postgresUrl, FERRETDB_LISTEN_ADDR: `127.0.0.1:${port}` })
+        .start();
+    } else {
+      running = await base.withExposedPorts(27017).start();
+      port = running.getMappedPort(27017);
+    }
     await waitForTcp(host, port, 30_000);
-    log(`mongo (${image}) ready at ${host}:${port} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return { container: running, url: `mongodb://${host}:${port}/` };
+    log(`mongo (${image}${postgresUrl ? ', PostgreSQL backend' : ''}) ready at ${host}:${port} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const started = running;
+    return { url: `mongodb://${host}:${port}/`, stop: () => started.stop({ timeout: 0, remove: true }).then(() => undefined) };
   } catch (err) {
     await running?.stop().catch(() => undefined);
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`starting mongo (${image}) failed: ${message}${tail.toString()}`);
   }
+}
+
+/**
+ * Starts only a MongoDB-wire server (no Kafka), e.g. to compare FerretDB's backends side by
+ * side: `backend` overrides KYC_FERRETDB_BACKEND for the local FerretDB image; `image` runs that
+ * image instead (e.g. `mongo:7` where a registry or a local copy has it).
+ */
+export async function startMongoWire(
+  opts: StartDevServicesOptions & { backend?: FerretDbBackend; image?: string } = {},
+): Promise<{ mongoUrl: string; stop(): Promise<void> }> {
+  const log = opts.log ?? defaultLog;
+  const engine = await prepareEngine(log);
+  const choice: ImageChoice = opts.image ? { image: opts.image, source: 'configured' } : (await ensureDevImages(engine, log)).mongo;
+  await removeOrphans(log);
+  const host = engine.local ? '127.0.0.1' : await engineHost();
+  const mongo = await startMongo(engine, choice, host, randomUUID(), log, opts.backend ?? ferretDbBackend());
+  let stopping: Promise<void> | undefined;
+  return { mongoUrl: mongo.url, stop: () => (stopping ??= mongo.stop()) };
 }
 
 /**
@@ -245,12 +312,12 @@ export async function startDevServices(opts: StartDevServicesOptions = {}): Prom
   log(`starting kafka (${images.kafka.image}) and mongo (${images.mongo.image}) ...`);
   const [kafka, mongo] = await Promise.allSettled([
     startKafka(engine, images.kafka.image, host, session, log),
-    startMongo(engine, images.mongo.image, host, session, log),
+    startMongo(engine, images.mongo, host, session, log),
   ]);
   if (kafka.status === 'rejected' || mongo.status === 'rejected') {
     await Promise.allSettled([
       kafka.status === 'fulfilled' ? kafka.value.container.stop() : undefined,
-      mongo.status === 'fulfilled' ? mongo.value.container.stop() : undefined,
+      mongo.status === 'fulfilled' ? mongo.value.stop() : undefined,
     ]);
     // A container whose wait strategy failed is not handed back by testcontainers.
     await removeSession(session).catch(() => undefined);
@@ -259,13 +326,15 @@ export async function startDevServices(opts: StartDevServicesOptions = {}): Prom
   }
 
   let stopping: Promise<void> | undefined;
-  const containers = [kafka.value.container, mongo.value.container];
+  const kafkaContainer = kafka.value.container;
+  const mongoServer = mongo.value;
+  const stops = [() => kafkaContainer.stop({ timeout: 0, remove: true }), () => mongoServer.stop()];
   return {
     kafkaBrokers: kafka.value.brokers,
     mongoUrl: mongo.value.url,
     stop(): Promise<void> {
       stopping ??= (async () => {
-        const results = await Promise.allSettled(containers.map((c) => c.stop({ timeout: 0, remove: true })));
+        const results = await Promise.allSettled(stops.map((stop) => stop()));
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed.length) throw new Error(`stopping dev services: ${failed.map((f) => String(f.reason)).join('; ')}`);
         log('kafka and mongo stopped');

@@ -68,7 +68,8 @@ beforeAll(async () => {
     logger,
   });
   target = `127.0.0.1:${server.port}`;
-});
+  // RSA key generation for four certificates: seconds on a busy machine.
+}, 60_000);
 afterAll(() => server?.shutdown(1_000));
 
 const client = (creds: ChannelCredentials, to = target) => new EchoClient(to, creds, tlsChannelOptions('realname-pattern')) as Echo;

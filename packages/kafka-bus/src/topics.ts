@@ -10,6 +10,8 @@ export const TOPICS = {
   partner: 'kyc.partner.v1',
   /** One-time codes to send by SMS (realname-pattern -> notifier); number and code sealed. */
   mobileCode: 'kyc.mobile-code.v1',
+  /** Partner redactions (gateway -> every service) and each service's completion report. */
+  redaction: 'kyc.redaction.v1',
 } as const;
 
 export type TopicFamily = (typeof TOPICS)[keyof typeof TOPICS];

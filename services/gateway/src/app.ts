@@ -1,13 +1,12 @@
 import express, { NextFunction, Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { pinoHttp } from 'pino-http';
 import { Registry } from 'prom-client';
 import { Logger } from '@kyc/core';
 import { healthRoutes } from './adapters/http/health-routes';
 import { docsRoutes } from './adapters/http/docs-routes';
 import { describedPaths, methodGuard } from './adapters/http/method-guard';
 import { loadOpenApiDocument, openapiRoutes } from './adapters/http/openapi-routes';
-import { contractOf, requestTelemetry } from './adapters/http/request-telemetry';
+import { AccessLog, contractOf, requestTelemetry } from './adapters/http/request-telemetry';
 import { ContractContext, FrameworkError, PartnerContract } from './contracts/contract';
 import { PARTNER_CONTRACTS } from './contracts/registry';
 import { ObjectStore } from './object-store';
@@ -17,6 +16,8 @@ export interface GatewayDeps {
   metrics: Registry;
   isReady: () => boolean;
   rateLimitPerMinute: number;
+  /** 'all' logs every request; 'refusals' (default) only 4xx and 5xx answers (the rest are counted by metrics). */
+  accessLog?: AccessLog;
   /** What contracts get: the application's ports and settings. */
   context: ContractContext;
   /** Defaults to the registry; tests may mount fewer. */
@@ -42,15 +43,10 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  app.use(requestTelemetry(deps.metrics, contracts));
-  // Request logs carry method, path and status only: query strings hold user_sid.
-  app.use(
-    pinoHttp({
-      logger: deps.logger as never,
-      serializers: { req: (req) => ({ method: req.method, path: String(req.url).split('?')[0] }), res: (res) => ({ status: res.statusCode }) },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    }),
-  );
+  // Status answers are polled: no ETag hashing of every body (no partner sends If-None-Match).
+  app.set('etag', false);
+
+  app.use(requestTelemetry(deps.metrics, contracts, { logger: deps.logger, log: deps.accessLog ?? 'refusals' }));
 
   /** Framework errors answer in the shape of the contract that owns the path. */
   const replyFrameworkError = (req: Request, res: Response, error: FrameworkError) => {

@@ -19,6 +19,12 @@ export const gatewayConfigSchema = {
   photoStorageTarget: grpcTargetConfig('PHOTO_STORAGE_TARGET', '127.0.0.1:50054', 'photo-storage'),
   grpcTls: grpcTlsConfig(),
   sessionTtlSeconds: { doc: 'Lifetime of a user_sid', format: 'nat', default: 7200, env: 'SESSION_TTL_SECONDS' },
+  authCacheSeconds: {
+    doc: 'How long a resolved session or partner is reused in memory: the bound on how late a revoked or erased session, a rotated secret or a deactivated partner stops working (0 turns the cache off)',
+    format: 'nat',
+    default: 5,
+    env: 'AUTH_CACHE_SECONDS',
+  },
   signatureMaxSkewSeconds: {
     doc: 'How far a signed request time_stamp may be from server time',
     format: 'nat',
@@ -61,6 +67,18 @@ export const gatewayConfigSchema = {
       default: 'acs:ram::1000000000000000:role/kyc-auth-upload',
       env: 'OSS_ROLE_ARN',
     },
+  },
+  // Retention of abandoned drafts (seed 001 step-1 information never submitted or left untouched).
+  draftRetention: {
+    retentionSeconds: { doc: 'Drafts untouched this long are erased', format: 'nat', default: 30 * 86_400, env: 'DRAFT_RETENTION_SECONDS' },
+    intervalSeconds: { doc: 'How often the draft retention sweeper runs', format: 'nat', default: 3_600, env: 'DRAFT_SWEEP_INTERVAL_SECONDS' },
+    batchSize: { doc: 'Most drafts erased per sweep', format: 'nat', default: 500, env: 'DRAFT_SWEEP_BATCH_SIZE' },
+  },
+  accessLog: {
+    doc: "Which partner requests get a log line: 'refusals' (4xx and 5xx; every request is counted in metrics) or 'all'",
+    format: ['refusals', 'all'],
+    default: 'refusals' as 'refusals' | 'all',
+    env: 'ACCESS_LOG',
   },
   rateLimitPerMinute: { doc: 'Requests per minute per client address on partner APIs', format: 'nat', default: 600, env: 'RATE_LIMIT_PER_MINUTE' },
   // Seed 002 photo endpoints (submit_photo / fetch_photo / delete_photo).

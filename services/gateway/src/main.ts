@@ -3,7 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
 import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
-import { connectMongo, ensureIndexes, OutboxRelay } from '@kyc/mongo-kit';
+import { connectMongo, ensureIndexes, MongoProcessedEvents, OutboxRelay } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { createDownstreamClients } from './adapters/grpc/downstream-clients';
 import { grpcIdentitiesPort, grpcLivenessPort, grpcMobileCodesPort, grpcPhotosPort, grpcReviewCasesPort, grpcVerificationsPort, grpcVerifiedHoldersPort } from './adapters/grpc/platform-ports';
@@ -15,7 +15,12 @@ import { PartnerRepository } from './adapters/mongo/partner-repository';
 import { SessionRepository } from './adapters/mongo/session-repository';
 import { AppTokenRepository } from './adapters/mongo/app-token-repository';
 import { AppAuthDraftRepository } from './adapters/mongo/app-auth-draft-repository';
+import { DraftRetentionSweeper } from './adapters/mongo/draft-retention-sweeper';
+import { RedactionRepository } from './adapters/mongo/redaction-repository';
+import { GatewaySubjectErasure } from './adapters/mongo/subject-erasure';
+import { subscribeToRedactions } from './adapters/kafka/redaction-consumer';
 import { createGatewayApp } from './app';
+import { cachedPartners, cachedSessions, cachedSubjects } from './adapters/cache/read-through-caches';
 import { startReviewerServer } from './adapters/http/reviewer-app';
 import { ReviewerRepository } from './adapters/mongo/reviewer-repository';
 import { loadGatewayConfig } from './config';
@@ -38,18 +43,38 @@ runMain(SERVICE, async () => {
   const memberSubmissions = new MemberSubmissionRepository(mongo, cipher);
   const appAuthDrafts = new AppAuthDraftRepository(mongo, cipher);
   const mergeAttempts = new MergeAttemptRepository(mongo, cipher);
-  await ensureIndexes([companyKeys.model, partners.model, sessions.subjects, sessions.sessions, sessions.nonces, memberSubmissions.model, appAuthDrafts.model, appTokens.model, mergeAttempts.model]);
+  const subjectErasure = new GatewaySubjectErasure({
+    subjects: sessions.subjects.collection,
+    sessions: sessions.sessions.collection,
+    memberSubmissions: memberSubmissions.model.collection,
+    appAuthDrafts: appAuthDrafts.model.collection,
+    mergeAttempts: mergeAttempts.model.collection,
+  });
+  const redactions = new RedactionRepository(mongo, cipher, TOPICS.redaction, (subjectId) => subjectErasure.revokeSessions(subjectId));
+  await ensureIndexes([companyKeys.model, partners.model, sessions.subjects, sessions.sessions, sessions.nonces, memberSubmissions.model, appAuthDrafts.model, appTokens.model, mergeAttempts.model, redactions.model, redactions.progress]);
   sessions.startSweeper();
   appTokens.startSweeper();
   mergeAttempts.startSweeper();
+  const draftRetention = new DraftRetentionSweeper(appAuthDrafts.model.collection, config.draftRetention, logger, metrics);
+  draftRetention.start();
 
   const bus = eventBusFor(SERVICE, config.kafka, logger, metrics);
   await bus.connect();
   // Topics the gateway publishes to (kyc.verification.v1 is realname-pattern's).
-  await bus.ensureTopics([TOPICS.submission, TOPICS.partner]);
-  // Partner settings changes (queued by this process or the kyc-partner CLI) reach the notifier.
+  await bus.ensureTopics([TOPICS.submission, TOPICS.partner, TOPICS.redaction]);
+  // Partner settings changes (queued by this process or by `kyc partner`) reach the notifier.
   const partnerRelay = new OutboxRelay(partners.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { metrics });
   partnerRelay.start();
+  // Redaction requests reach every service (the gateway's own share included); their reports come back.
+  const redactionRelay = new OutboxRelay(redactions.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { metrics });
+  redactionRelay.start();
+  const redactionConsumers = await subscribeToRedactions({
+    bus,
+    processed: new MongoProcessedEvents(mongo),
+    erasure: subjectErasure,
+    progress: redactions,
+    logger,
+  });
   const clients = createDownstreamClients(
     { realnamePattern: config.realnamePatternTarget, identityLookup: config.identityLookupTarget, photoStorage: config.photoStorageTarget },
     logger,
@@ -72,18 +97,20 @@ runMain(SERVICE, async () => {
     { photos, logger },
   );
 
+  const credentialCache = { ttlMs: config.authCacheSeconds * 1000, max: 100_000 };
   const app = createGatewayApp({
     logger,
     metrics,
     isReady: () => ready && mongo.readyState === 1,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    accessLog: config.accessLog,
     context: {
       logger,
       ports: {
-        partners,
-        subjects: sessions,
+        partners: cachedPartners(partners, credentialCache),
+        subjects: cachedSubjects(sessions, credentialCache),
         nonces: sessions,
-        sessions,
+        sessions: cachedSessions(sessions, credentialCache),
         appTokens,
         verifications: grpcVerificationsPort(clients),
         identities: grpcIdentitiesPort(clients),
@@ -102,6 +129,7 @@ runMain(SERVICE, async () => {
           findAttempt: (partnerId, subjectId, authInfo) => mergeAttempts.findAttempt(partnerId, subjectId, authInfo),
           recordMerge: (partnerId, subjectId, ticket) => mergeAttempts.recordMerge(partnerId, subjectId, ticket),
         },
+        redactions,
       },
       settings: {
         sessionTtlSeconds: config.sessionTtlSeconds,
@@ -146,10 +174,12 @@ runMain(SERVICE, async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       },
     },
+    { name: 'stop consuming redactions', run: async () => void (await Promise.all(redactionConsumers.map((c) => c.stop()))) },
     { name: 'flush partner outbox', run: () => partnerRelay.stop() },
+    { name: 'flush redaction outbox', run: () => redactionRelay.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
     { name: 'close grpc clients', run: async () => clients.close() },
-    { name: 'close mongo', run: async () => (sessions.stopSweeper(), appTokens.stopSweeper(), mergeAttempts.stopSweeper(), mongo.close()) },
+    { name: 'close mongo', run: async () => (sessions.stopSweeper(), appTokens.stopSweeper(), mergeAttempts.stopSweeper(), draftRetention.stop(), mongo.close()) },
     { name: 'close admin server', run: () => admin.close() },
   ]);
 });

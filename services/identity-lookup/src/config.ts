@@ -27,11 +27,11 @@ export const identityLookupConfigSchema = {
 export type IdentityLookupConfig = ReturnType<typeof loadIdentityLookupConfig>;
 export const loadIdentityLookupConfig = () => loadConfig(identityLookupConfigSchema);
 
-/** The operator CLI (kyc-roster) works on the database directly: no gRPC, so no TLS material. */
+/** The roster operator commands (`kyc roster`) work on the database directly: no gRPC, so no TLS material. */
 export const rosterCliConfigSchema = {
   ...storageConfig(),
   importBatchSize: {
-    doc: 'Roster rows written per batch by kyc-roster import',
+    doc: 'Roster rows written per batch by kyc roster import',
     format: 'nat',
     default: 1000,
     env: 'ROSTER_IMPORT_BATCH_SIZE',

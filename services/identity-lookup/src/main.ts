@@ -3,9 +3,11 @@ import { startGrpcServer } from '@kyc/grpc-kit';
 import { connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { loadRegionCatalog } from './adapters/data/region-catalog';
+import { identityErasureGrpc } from './adapters/grpc/identity-erasure-grpc';
 import { identityLookupGrpc } from './adapters/grpc/identity-lookup-grpc';
 import { rosterGrpc } from './adapters/grpc/roster-grpc';
 import { RosterRepository } from './adapters/mongo/roster-repository';
+import { SubjectRecordsErasure } from './adapters/mongo/subject-records-erasure';
 import { VerifiedIdentityRepository } from './adapters/mongo/verified-identity-repository';
 import { VerifiedMobileRepository } from './adapters/mongo/verified-mobile-repository';
 import { RosterMatching } from './application/roster-matching';
@@ -38,6 +40,11 @@ runMain(SERVICE, async () => {
     services: [
       identityLookupGrpc({ identities, mobiles, transferStores: { identities: verifiedIdentities, mobiles: verifiedMobiles }, regions, recordCallers: splitList(config.recordAllowedCallers), logger }),
       rosterGrpc({ matching, allowedCallers: splitList(config.rosterAllowedCallers), logger }),
+      identityErasureGrpc({
+        erasure: new SubjectRecordsErasure(verifiedIdentities, verifiedMobiles.model.collection),
+        allowedCallers: splitList(config.recordAllowedCallers),
+        logger,
+      }),
     ],
     logger,
   });

@@ -8,7 +8,7 @@ function positiveNumber(value: unknown): void {
 
 export const notifierConfigSchema = {
   ...listenConfig(50055, 9465),
-  // Operators reach NotifierService through the gateway's operator surface (or the kyc-callbacks CLI).
+  // Operators reach NotifierService through the gateway's operator surface (or `kyc callbacks`).
   grpc: grpcServerConfig(50065, 'gateway'),
   grpcTls: grpcTlsConfig(),
   ...masterKeyConfig(),

@@ -1,7 +1,7 @@
 import { verification } from '@kyc/contracts';
 import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
 import { createClient, startGrpcServer } from '@kyc/grpc-kit';
-import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
+import { eventBusFor, subscribeToRedactionRequests, TOPICS } from '@kyc/kafka-bus';
 import { connectMongo, DocumentLocks, ensureIndexes, MongoProcessedEvents } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { exposeProviderBreakerStates } from '@kyc/provider-kit';
@@ -14,6 +14,7 @@ import { subscribeToCompletedVerifications } from './adapters/kafka/verification
 import { subscribeToMobileCodes } from './adapters/kafka/mobile-code-consumer';
 import { exposeCallbackBacklog } from './adapters/metrics/callback-backlog';
 import { PromCallbackMetrics } from './adapters/metrics/callback-metrics';
+import { CallbackSubjectErasure } from './adapters/mongo/callback-erasure';
 import { CallbackRepository } from './adapters/mongo/callback-repository';
 import { DeliveryAttemptRepository } from './adapters/mongo/delivery-attempt-repository';
 import { NotificationRepository } from './adapters/mongo/notification-repository';
@@ -35,7 +36,9 @@ runMain(SERVICE, async () => {
   const cipher = new PiiCipher(masterKeyFromHex(config.masterKey, config.masterKeyId));
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
   const notifications = new NotificationRepository(mongo);
-  const callbacks = new CallbackRepository(mongo, cipher, new DocumentLocks());
+  // One lock table for the dispatcher's writes of callbacks and a redaction's deletes of them.
+  const callbackLocks = new DocumentLocks();
+  const callbacks = new CallbackRepository(mongo, cipher, callbackLocks);
   const endpoints = new PartnerEndpointRepository(mongo, cipher);
   const deliveryLog = new DeliveryAttemptRepository(mongo);
   await ensureIndexes([notifications.model, callbacks.model, endpoints.model, deliveryLog.model]);
@@ -70,11 +73,25 @@ runMain(SERVICE, async () => {
 
   const bus = eventBusFor(SERVICE, config.kafka, logger, metrics);
   await bus.connect();
-  await bus.ensureTopics([TOPICS.review, TOPICS.verification, TOPICS.partner, TOPICS.mobileCode]);
+  await bus.ensureTopics([TOPICS.review, TOPICS.verification, TOPICS.partner, TOPICS.mobileCode, TOPICS.redaction]);
   const processed = new MongoProcessedEvents(mongo);
   const outcomes = await subscribeToReviewOutcomes({ bus, processed, notifications, logger });
   const settings = await subscribeToPartnerSettings({ bus, processed, intake });
   const completed = await subscribeToCompletedVerifications({ bus, processed, intake });
+  const redactions = await subscribeToRedactionRequests({
+    bus,
+    processed,
+    groupId: 'notifier.redaction',
+    erasures: [
+      new CallbackSubjectErasure({
+        callbacks: callbacks.model.collection,
+        deliveryAttempts: deliveryLog.model.collection,
+        notifications: notifications.model.collection,
+        locks: callbackLocks,
+      }),
+    ],
+    logger,
+  });
   const sms = selectSms(config.sms, logger);
   // The sandbox sends nothing, so any approved-looking template does; a real gateway needs the approved one.
   const templateCode = config.sms.codeTemplateCode || (config.sms.mode === 'sandbox' ? 'SMS_0' : '');
@@ -97,7 +114,7 @@ runMain(SERVICE, async () => {
   logger.info({ grpcPort: grpc.port, metricsPort: adminServer.port }, 'ready');
 
   onShutdown(logger, [
-    { name: 'stop consuming', run: async () => void (await Promise.all([outcomes.stop(), settings.stop(), completed.stop(), mobileCodes.stop()])) },
+    { name: 'stop consuming', run: async () => void (await Promise.all([outcomes.stop(), settings.stop(), completed.stop(), mobileCodes.stop(), redactions.stop()])) },
     { name: 'stop grpc intake', run: () => grpc.shutdown() },
     { name: 'finish callback attempts in flight', run: () => dispatcher.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },

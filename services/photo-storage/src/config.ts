@@ -41,6 +41,12 @@ export const photoStorageConfigSchema = {
       env: 'PHOTO_SWEEP_INTERVAL_SECONDS',
     },
   },
+  // Retention of abandoned uploads: photos of subjects that never submitted them.
+  uploadRetention: {
+    retentionSeconds: { doc: 'Photos and objects of a subject that never submitted, untouched this long, are erased', format: 'nat', default: 30 * 86_400, env: 'UPLOAD_RETENTION_SECONDS' },
+    intervalSeconds: { doc: 'How often the abandoned-upload sweeper runs', format: 'nat', default: 3_600, env: 'UPLOAD_SWEEP_INTERVAL_SECONDS' },
+    batchSize: { doc: 'Most subjects erased per sweep', format: 'nat', default: 100, env: 'UPLOAD_SWEEP_BATCH_SIZE' },
+  },
 };
 
 export type PhotoStorageConfig = ReturnType<typeof loadPhotoStorageConfig>;

@@ -1,11 +1,14 @@
 import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
 import { startGrpcServer } from '@kyc/grpc-kit';
-import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
+import { eventBusFor, subscribeToRedactionRequests, TOPICS } from '@kyc/kafka-bus';
 import { connectMongo, ensureIndexes, MongoProcessedEvents, OutboxRelay } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { photoStorageGrpc } from './adapters/grpc/photo-storage-grpc';
 import { subscribeToReviewEvents } from './adapters/kafka/review-consumer';
 import { createUploadMetrics } from './adapters/metrics/upload-metrics';
+import { AbandonedUploadSweeper } from './adapters/mongo/abandoned-upload-sweeper';
+import { BlobStore } from './adapters/mongo/blob-store';
+import { PhotoSubjectErasure } from './adapters/mongo/photo-erasure';
 import { PhotoRepository } from './adapters/mongo/photo-repository';
 import { loadPhotoStorageConfig } from './config';
 
@@ -23,11 +26,16 @@ runMain(SERVICE, async () => {
 
   const bus = eventBusFor(SERVICE, config.kafka, logger, metrics);
   await bus.connect();
-  await bus.ensureTopics([TOPICS.photo, TOPICS.review]);
+  await bus.ensureTopics([TOPICS.photo, TOPICS.review, TOPICS.redaction]);
   const outbox = photos.outboxSource();
   const relay = new OutboxRelay(outbox.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { locks: outbox.locks, metrics });
   relay.start();
-  const reviews = await subscribeToReviewEvents({ bus, processed: new MongoProcessedEvents(mongo), photos, logger });
+  const processed = new MongoProcessedEvents(mongo);
+  const reviews = await subscribeToReviewEvents({ bus, processed, photos, logger });
+  const photoErasure = new PhotoSubjectErasure(outbox, new BlobStore(mongo, config.photo.maxBytes));
+  const redactions = await subscribeToRedactionRequests({ bus, processed, groupId: 'photo-storage.redaction', erasures: [photoErasure], logger });
+  const uploadRetention = new AbandonedUploadSweeper(outbox.collection, photoErasure, config.uploadRetention, logger, metrics);
+  uploadRetention.start();
 
   const sweep = () =>
     photos
@@ -58,9 +66,9 @@ runMain(SERVICE, async () => {
   logger.info({ grpcPort: grpc.port, metricsPort: admin.port }, 'ready');
 
   onShutdown(logger, [
-    { name: 'stop consuming', run: () => reviews.stop() },
+    { name: 'stop consuming', run: async () => void (await Promise.all([reviews.stop(), redactions.stop()])) },
     { name: 'stop grpc intake and drain', run: () => grpc.shutdown() },
-    { name: 'stop sweeper', run: async () => clearInterval(sweeper) },
+    { name: 'stop sweepers', run: async () => (clearInterval(sweeper), uploadRetention.stop()) },
     { name: 'finish queued blob deletions', run: () => photos.flushDiscards() },
     { name: 'flush outbox', run: () => relay.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },

@@ -1,10 +1,11 @@
 import { identity, roster } from '@kyc/contracts';
 import { createLogger, createMetricsRegistry, onShutdown, runMain, splitList, startAdminServer } from '@kyc/core';
 import { createClient, startGrpcServer } from '@kyc/grpc-kit';
-import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
+import { eventBusFor, subscribeToRedactionRequests, TOPICS } from '@kyc/kafka-bus';
 import { DocumentLocks, MongoProcessedEvents, OutboxRecord, OutboxRelay, connectMongo, ensureIndexes } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { exposeProviderBreakerStates } from '@kyc/provider-kit';
+import { identityErasure } from './adapters/grpc/identity-erasure-client';
 import { identityRegistryClient } from './adapters/grpc/identity-registry-client';
 import { realnamePatternGrpc } from './adapters/grpc/realname-pattern-grpc';
 import { rosterClient } from './adapters/grpc/roster-client';
@@ -17,6 +18,7 @@ import { MobileCodeRepository, mobileCodeCrypto } from './adapters/mongo/mobile-
 import { verificationMetrics } from './adapters/metrics/verification-metrics';
 import { ReviewAuditRepository } from './adapters/mongo/review-audit-repository';
 import { ReviewCaseRepository } from './adapters/mongo/review-case-repository';
+import { VerificationSubjectErasure } from './adapters/mongo/verification-erasure';
 import { VerificationRepository } from './adapters/mongo/verification-repository';
 import { CaseDecisions } from './application/case-decisions';
 import { MobileCodes } from './application/mobile-codes';
@@ -44,7 +46,7 @@ runMain(SERVICE, async () => {
   const mongo = await connectMongo(config.mongo.url, config.mongo.db, logger);
   const bus = eventBusFor(SERVICE, config.kafka, logger, metrics);
   await bus.connect();
-  await bus.ensureTopics([TOPICS.submission, TOPICS.review, TOPICS.verification, TOPICS.mobileCode]);
+  await bus.ensureTopics([TOPICS.submission, TOPICS.review, TOPICS.verification, TOPICS.mobileCode, TOPICS.redaction]);
 
   // One lock table for every writer of review_cases in this process (see DocumentLocks).
   const locks = new DocumentLocks();
@@ -69,6 +71,8 @@ runMain(SERVICE, async () => {
   // RosterService is served by identity-lookup too; this service is its allowed caller.
   const rosterService = createClient(roster.RosterServiceClient, config.identityLookupTarget, { name: 'identity-lookup-roster', logger }, config.grpcTls, 'identity-lookup');
   const identities = identityRegistryClient(identityLookup);
+  // identity-lookup's erasure of verified records, which this service carries for a redaction.
+  const identityErasureService = createClient(identity.IdentityErasureServiceClient, config.identityLookupTarget, { name: 'identity-lookup-erasure', logger }, config.grpcTls, 'identity-lookup');
   const figures = verificationMetrics(metrics);
   const authority = selectIdAuthority(config.idAuthority, logger, figures.onAuthorityResult);
   const liveness = selectLiveness(config.liveness, logger);
@@ -109,7 +113,18 @@ runMain(SERVICE, async () => {
   verificationRelay.start();
   const mobileCodeRelay = new OutboxRelay(mobileCodeStore.model.collection, publish, logger, { locks, metrics });
   mobileCodeRelay.start();
-  const submissions = await subscribeToSubmissions({ bus, processed: new MongoProcessedEvents(mongo), cases, reviewVerifications, cipher, identityLookup, logger });
+  const processed = new MongoProcessedEvents(mongo);
+  const submissions = await subscribeToSubmissions({ bus, processed, cases, reviewVerifications, cipher, identityLookup, logger });
+  const redactions = await subscribeToRedactionRequests({
+    bus,
+    processed,
+    groupId: 'realname-pattern.redaction',
+    erasures: [
+      new VerificationSubjectErasure({ verifications: verifications.model.collection, reviewCases: cases.model.collection, mobileCodes: mobileCodeStore.model.collection, locks }),
+      identityErasure(identityErasureService),
+    ],
+    logger,
+  });
   const grpc = await startGrpcServer({
     port: config.grpcPort,
     listen: config.grpc,
@@ -136,7 +151,7 @@ runMain(SERVICE, async () => {
   logger.info({ grpcPort: grpc.port, metricsPort: admin.port }, 'ready');
 
   onShutdown(logger, [
-    { name: 'stop consuming', run: () => submissions.stop() },
+    { name: 'stop consuming', run: async () => void (await Promise.all([submissions.stop(), redactions.stop()])) },
     { name: 'stop grpc intake and drain', run: () => grpc.shutdown() },
     { name: 'stop decision roll-forward', run: () => rollForward.stop() },
     { name: 'stop verification processing', run: () => sweep.stop() },
@@ -144,7 +159,7 @@ runMain(SERVICE, async () => {
     { name: 'flush verification outbox', run: () => verificationRelay.stop() },
     { name: 'flush mobile code outbox', run: () => mobileCodeRelay.stop() },
     { name: 'disconnect kafka', run: () => bus.disconnect() },
-    { name: 'close clients', run: async () => (identityLookup.close(), rosterService.close(), authority.shutdown?.(), liveness.shutdown?.(), ecard.shutdown?.(), wechatFace.shutdown?.(), unionpayFace.shutdown?.()) },
+    { name: 'close clients', run: async () => (identityLookup.close(), identityErasureService.close(), rosterService.close(), authority.shutdown?.(), liveness.shutdown?.(), ecard.shutdown?.(), wechatFace.shutdown?.(), unionpayFace.shutdown?.()) },
     { name: 'close mongo', run: () => mongo.close() },
     { name: 'close admin server', run: () => admin.close() },
   ]);

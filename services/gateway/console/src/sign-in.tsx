@@ -32,7 +32,7 @@ export function SignIn(props: { error: string | null; busy: boolean; onSubmit: (
           </p>
         )}
       </form>
-      <p class="hint">The token is printed once by <code>kyc-reviewer create --name NAME</code>. It is kept in this tab only.</p>
+      <p class="hint">The token is printed once by <code>kyc reviewer create --name NAME</code>. It is kept in this tab only.</p>
     </main>
   );
 }

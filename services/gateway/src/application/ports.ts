@@ -4,6 +4,7 @@
  * a gRPC client, a breaker or a database model.
  */
 import { Readable } from 'node:stream';
+import { RedactionRecord } from '../domain/redaction';
 
 export interface PartnerView {
   appId: string;
@@ -344,6 +345,20 @@ export interface GatewayPorts {
   mobileCodes?: MobileCodesPort;
   /** Seed 003's user merge (409 then MERGE); absent: information held by another user answers 410. */
   userMerges?: UserMergesPort;
+  /** Partner redactions of their users' data; absent: not offered. */
+  redactions?: PartnerRedactionsPort;
+}
+
+/** Where redactions are kept (the gateway's Mongo repository): the request survives a crash through its outbox. */
+export interface PartnerRedactionsPort {
+  /**
+   * Records the redaction of a subject and queues SubjectRedactionRequested with it, in one write.
+   * One redaction per subject: a repeat answers the first (created=false).
+   */
+  request(input: { partnerId: string; partnerUserId: string; subjectId: string }): Promise<{ record: RedactionRecord; created: boolean }>;
+  /** The latest redaction of a partner's user (found after the subject itself is erased). */
+  latestOfUser(partnerId: string, partnerUserId: string): Promise<RedactionRecord | undefined>;
+  find(redactionId: string): Promise<RedactionRecord | undefined>;
 }
 
 /** The 409 attempt kept for the MERGE that follows it: ids and a keyed fingerprint, no personal data in clear. */

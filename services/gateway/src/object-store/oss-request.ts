@@ -1,4 +1,5 @@
 import { Request } from 'express';
+import { OBJECT_KEY_ROOT } from './object-keys';
 import { Headers, QueryParam } from './oss-signature';
 
 /**
@@ -8,11 +9,13 @@ import { Headers, QueryParam } from './oss-signature';
  * - path style (`sldEnable`): path `/<bucket>/<key>`;
  * - custom domain (`cname: true`): path `/<key>`, the host naming no bucket.
  * This store serves one bucket, so all three resolve to it; a request is the store's when its host
- * or path names the bucket or it carries OSS authentication (header or signed-URL query).
+ * or path names the bucket, it carries OSS authentication (header or signed-URL query), or its
+ * path is in the store's key space (a custom-domain request whose authentication is missing or
+ * mangled still gets OSS's AccessDenied, not a partner contract's "not found").
  */
 export function claimsRequest(req: Pick<Request, 'headers' | 'path' | 'originalUrl'>, bucket: string): boolean {
   if (hostBucket(req.headers.host) === bucket) return true;
-  if (req.path === `/${bucket}` || req.path.startsWith(`/${bucket}/`)) return true;
+  if (req.path === `/${bucket}` || req.path.startsWith(`/${bucket}/`) || req.path.startsWith(`/${OBJECT_KEY_ROOT}`)) return true;
   const authorization = req.headers.authorization;
   if (typeof authorization === 'string' && /^OSS4?(-HMAC-SHA256)? /.test(authorization)) return true;
   const query = rawQuery(req.originalUrl);

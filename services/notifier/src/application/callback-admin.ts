@@ -5,7 +5,7 @@ import { CallbackRecord, CallbackStore, DeliveryAttemptEntry, DeliveryLog } from
 export const LIST_DEFAULT_LIMIT = 50;
 export const LIST_MAX_LIMIT = 500;
 
-/** Operators' view of callbacks (gRPC NotifierService and the kyc-callbacks CLI share it). */
+/** Operators' view of callbacks (gRPC NotifierService and `kyc callbacks` share it). */
 export class CallbackAdmin {
   constructor(
     private readonly deps: { callbacks: CallbackStore; deliveryLog: DeliveryLog; logger: Logger; onWork?: () => void; now?: () => Date },

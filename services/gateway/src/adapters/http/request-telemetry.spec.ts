@@ -2,7 +2,8 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import express from 'express';
 import { Registry } from 'prom-client';
-import { requestTelemetry } from './request-telemetry';
+import { Logger } from '@kyc/core';
+import { AccessLog, requestTelemetry } from './request-telemetry';
 
 const CONTRACTS = [
   { name: 'ucenter', seed: '003', pathPrefixes: ['/v1/'] },
@@ -17,11 +18,43 @@ async function serve(app: express.Express, paths: string[]): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
+/** A logger that keeps what it was given, by level. */
+function recordingLogger() {
+  const lines: { level: string; obj: unknown; msg: string }[] = [];
+  const at = (level: string) => (obj: unknown, msg: string) => void lines.push({ level, obj, msg });
+  return { lines, logger: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') } as unknown as Logger };
+}
+
+function statusApp(registry: Registry, log: AccessLog, logger: Logger) {
+  const app = express();
+  app.use(requestTelemetry(registry, CONTRACTS, { logger, log }));
+  app.get('/user/validate/fetch_info/', (req, res) => void res.status(req.query.user_sid === 'bad' ? 400 : req.query.user_sid === 'boom' ? 500 : 200).json({}));
+  return app;
+}
+
+describe('gateway access log', () => {
+  it('when status reads succeed, then by default nothing is logged, and refusals and failures are logged without the query string', async () => {
+    const { lines, logger } = recordingLogger();
+    await serve(statusApp(new Registry(), 'refusals', logger), ['/user/validate/fetch_info/?user_sid=ok', '/user/validate/fetch_info/?user_sid=bad', '/user/validate/fetch_info/?user_sid=boom']);
+    expect(lines.map((l) => [l.level, l.msg, l.obj])).toEqual([
+      ['warn', 'request completed', expect.objectContaining({ req: { method: 'GET', path: '/user/validate/fetch_info/' }, res: { status: 400 } })],
+      ['error', 'request errored', expect.objectContaining({ req: { method: 'GET', path: '/user/validate/fetch_info/' }, res: { status: 500 } })],
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/user_sid|bad|boom/);
+  });
+
+  it("when operators ask for every request ('all'), then successes are logged too", async () => {
+    const { lines, logger } = recordingLogger();
+    await serve(statusApp(new Registry(), 'all', logger), ['/user/validate/fetch_info/?user_sid=ok']);
+    expect(lines).toEqual([expect.objectContaining({ level: 'info', msg: 'request completed' })]);
+  });
+});
+
 describe('gateway request metrics', () => {
   it('when partners call routes with ids in their paths, then series are labelled by contract, seed, route pattern and status class, never by raw URL', async () => {
     const registry = new Registry();
     const app = express();
-    app.use(requestTelemetry(registry, CONTRACTS));
+    app.use(requestTelemetry(registry, CONTRACTS, { logger: recordingLogger().logger, log: 'refusals' }));
     const users = express.Router();
     users.get('/users/:guid', (req, res) => void res.status(req.params.guid === 'gone' ? 503 : 200).json({}));
     app.use('/v1', users);

@@ -1,5 +1,6 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Histogram, Registry } from 'prom-client';
+import { Logger } from '@kyc/core';
 import { traceHttpRequests } from '@kyc/telemetry';
 
 /** A contract as request labels know it: which seed owns which paths. */
@@ -25,12 +26,23 @@ export function contractOf<C extends ContractPaths>(contracts: readonly C[], pat
 
 export const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
 
+/** Which requests get an access log line: 'refusals' (4xx, 5xx) or 'all'. */
+export type AccessLog = 'all' | 'refusals';
+
 /**
  * What operators see of partner traffic: request rate, errors and latency per contract and
- * route (gateway_http_request_duration_seconds), and one trace per request, continuing the
- * partner's `traceparent` when it sends one.
+ * route (gateway_http_request_duration_seconds), one trace per request, continuing the
+ * partner's `traceparent` when it sends one, and an access log line. Partners poll status
+ * endpoints in tight loops, so by default only refusals and failures are logged (every request is
+ * counted in the histogram); lines carry method, path and status only, as query strings hold user_sid.
+ * One 'finish' listener serves the histogram and the log (a request logger per request, as
+ * a general request-logging middleware builds, costs more than the rest of a cached status read).
  */
-export function requestTelemetry(registry: Registry, contracts: readonly ContractPaths[]): RequestHandler[] {
+export function requestTelemetry(
+  registry: Registry,
+  contracts: readonly ContractPaths[],
+  access: { logger: Logger; log: AccessLog },
+): RequestHandler[] {
   const duration = new Histogram({
     name: 'gateway_http_request_duration_seconds',
     help: 'Partner API requests by contract (seed), route pattern, method and status class',
@@ -45,7 +57,16 @@ export function requestTelemetry(registry: Registry, contracts: readonly Contrac
   };
   const measure = (req: Request, res: Response, next: NextFunction) => {
     const end = duration.startTimer();
-    res.on('finish', () => end({ ...contractLabels(req), route: routeOf(req), method: req.method, status_class: statusClass(res.statusCode) }));
+    res.once('finish', () => {
+      const seconds = end({ ...contractLabels(req), route: routeOf(req), method: req.method, status_class: statusClass(res.statusCode) });
+      const status = res.statusCode;
+      if (status < 400 && access.log !== 'all') return;
+      if (req.url === '/healthz' || req.url === '/readyz') return;
+      const line = { req: { method: req.method, path: req.originalUrl.split('?')[0] }, res: { status }, responseTime: Math.round(seconds * 1000) };
+      if (status >= 500) access.logger.error(line, 'request errored');
+      else if (status >= 400) access.logger.warn(line, 'request completed');
+      else access.logger.info(line, 'request completed');
+    });
     next();
   };
   const trace = traceHttpRequests<Request, Response>({ routeOf, attributesOf: (req) => ({ 'kyc.contract': contractLabels(req).contract }) });

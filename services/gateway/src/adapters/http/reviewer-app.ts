@@ -42,7 +42,7 @@ export function createReviewerApp(deps: ReviewerAppDeps): express.Express {
     registers: [deps.metrics],
   });
   // Access log and metrics: every call with its reviewer id, route and status; never a body (names,
-  // ID numbers) or the token. (Not pino-http: its customProps needs the pino copy it bundles.)
+  // ID numbers) or the token.
   app.use((req, res, next) => {
     const end = duration.startTimer();
     const started = Date.now();

@@ -22,7 +22,8 @@ const memberSubmissionSchema = new mongoose.Schema(
   },
   { collection: 'member_submissions', timestamps: true, versionKey: false },
 );
-memberSubmissionSchema.index({ partnerId: 1, subjectId: 1, createdAt: -1 });
+// Ends with _id: latestOf's sort (createdAt, then _id) comes from the index, not from memory.
+memberSubmissionSchema.index({ partnerId: 1, subjectId: 1, createdAt: -1, _id: -1 });
 
 type MemberSubmissionDoc = mongoose.InferSchemaType<typeof memberSubmissionSchema> & { _id: string; createdAt: Date };
 

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 
 /**
  * Registry of the people who review cases. Reviewers authenticate with a bearer token that an
- * operator creates with the `kyc-reviewer` CLI; the token is shown once and only its SHA-256 is
+ * operator creates with `kyc reviewer create`; the token is shown once and only its SHA-256 is
  * stored, so a copy of this collection does not let anyone act as a reviewer. (A fast hash is
  * right here: the token is 256 random bits, not a password that could be guessed.)
  *

@@ -47,6 +47,8 @@ const reviewCaseSchema = new mongoose.Schema(
   },
   { collection: 'review_cases', timestamps: true, versionKey: false },
 );
+// The review queue (listPending): pending cases in submission order, read from the index.
+reviewCaseSchema.index({ status: 1, submittedAt: 1, caseNumber: 1 });
 
 export type ReviewCaseDoc = mongoose.InferSchemaType<typeof reviewCaseSchema> & { _id: string };
 

@@ -54,7 +54,10 @@ const verificationSchema = new mongoose.Schema(
   },
   { collection: 'verifications', versionKey: false },
 );
-verificationSchema.index({ subjectId: 1, createdAt: -1 });
+// Ends with _id: latestForSubject's sort (createdAt, then _id) comes from the index, not from memory.
+verificationSchema.index({ subjectId: 1, createdAt: -1, _id: -1 });
+// The worker's poll: open states, oldest due first.
+verificationSchema.index({ state: 1, nextAttemptAt: 1 });
 
 export type VerificationDoc = mongoose.InferSchemaType<typeof verificationSchema> & { _id: string };
 

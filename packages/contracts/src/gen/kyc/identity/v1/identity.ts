@@ -78,6 +78,16 @@ export function documentTypeToJSON(object: DocumentType): string {
   }
 }
 
+export interface EraseSubjectRequest {
+  partnerId: string;
+  subjectId: string;
+}
+
+export interface EraseSubjectResponse {
+  /** Records deleted by this call (0 when there were none left). */
+  erased: number;
+}
+
 /** What a verification proved. Personal data: encrypted at rest by identity-lookup. */
 export interface VerifiedIdentity {
   partnerId: string;
@@ -232,6 +242,166 @@ export interface TransferVerifiedRecordsResponse {
   identityMoved: boolean;
   mobileMoved: boolean;
 }
+
+function createBaseEraseSubjectRequest(): EraseSubjectRequest {
+  return { partnerId: "", subjectId: "" };
+}
+
+export const EraseSubjectRequest: MessageFns<EraseSubjectRequest> = {
+  encode(message: EraseSubjectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerId !== "") {
+      writer.uint32(10).string(message.partnerId);
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(18).string(message.subjectId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EraseSubjectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEraseSubjectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EraseSubjectRequest {
+    return {
+      partnerId: isSet(object.partnerId)
+        ? globalThis.String(object.partnerId)
+        : isSet(object.partner_id)
+        ? globalThis.String(object.partner_id)
+        : "",
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+    };
+  },
+
+  toJSON(message: EraseSubjectRequest): unknown {
+    const obj: any = {};
+    if (message.partnerId !== "") {
+      obj.partnerId = message.partnerId;
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EraseSubjectRequest>, I>>(base?: I): EraseSubjectRequest {
+    return EraseSubjectRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EraseSubjectRequest>, I>>(object: I): EraseSubjectRequest {
+    const message = createBaseEraseSubjectRequest();
+    message.partnerId = object.partnerId ?? "";
+    message.subjectId = object.subjectId ?? "";
+    return message;
+  },
+};
+
+function createBaseEraseSubjectResponse(): EraseSubjectResponse {
+  return { erased: 0 };
+}
+
+export const EraseSubjectResponse: MessageFns<EraseSubjectResponse> = {
+  encode(message: EraseSubjectResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.erased !== 0) {
+      writer.uint32(8).int32(message.erased);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EraseSubjectResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEraseSubjectResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.erased = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EraseSubjectResponse {
+    return { erased: isSet(object.erased) ? globalThis.Number(object.erased) : 0 };
+  },
+
+  toJSON(message: EraseSubjectResponse): unknown {
+    const obj: any = {};
+    if (message.erased !== 0) {
+      obj.erased = Math.round(message.erased);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EraseSubjectResponse>, I>>(base?: I): EraseSubjectResponse {
+    return EraseSubjectResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EraseSubjectResponse>, I>>(object: I): EraseSubjectResponse {
+    const message = createBaseEraseSubjectResponse();
+    message.erased = object.erased ?? 0;
+    return message;
+  },
+};
 
 function createBaseVerifiedIdentity(): VerifiedIdentity {
   return {
@@ -2775,6 +2945,75 @@ export const IdentityLookupServiceClient = makeGenericClientConstructor(
 ) as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): IdentityLookupServiceClient;
   service: typeof IdentityLookupServiceService;
+  serviceName: string;
+};
+
+/**
+ * Erasure of a subject's verified records for a partner redaction (kyc.redaction.v1). identity-lookup
+ * has no Kafka connection: realname-pattern, the only writer of these records, carries a redaction
+ * here. Only the services allowed to record may call it (IDENTITY_RECORD_ALLOWED_CALLERS).
+ */
+export type IdentityErasureServiceService = typeof IdentityErasureServiceService;
+export const IdentityErasureServiceService = {
+  /**
+   * Deletes the subject's verified identity and verified mobile at the partner (their sealed fields
+   * and blind indexes). Roster entries are the partner's own imported data and are kept. Repeating
+   * it erases nothing more and succeeds.
+   */
+  eraseSubject: {
+    path: "/kyc.identity.v1.IdentityErasureService/EraseSubject" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EraseSubjectRequest): Buffer => Buffer.from(EraseSubjectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EraseSubjectRequest => EraseSubjectRequest.decode(value),
+    responseSerialize: (value: EraseSubjectResponse): Buffer =>
+      Buffer.from(EraseSubjectResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EraseSubjectResponse => EraseSubjectResponse.decode(value),
+  },
+} as const;
+
+export interface IdentityErasureServiceServer extends UntypedServiceImplementation {
+  /**
+   * Deletes the subject's verified identity and verified mobile at the partner (their sealed fields
+   * and blind indexes). Roster entries are the partner's own imported data and are kept. Repeating
+   * it erases nothing more and succeeds.
+   */
+  eraseSubject: handleUnaryCall<EraseSubjectRequest, EraseSubjectResponse>;
+}
+
+export interface IdentityErasureServiceClient extends Client {
+  /**
+   * Deletes the subject's verified identity and verified mobile at the partner (their sealed fields
+   * and blind indexes). Roster entries are the partner's own imported data and are kept. Repeating
+   * it erases nothing more and succeeds.
+   */
+  eraseSubject(
+    request: EraseSubjectRequest,
+    callback: (error: ServiceError | null, response: EraseSubjectResponse) => void,
+  ): ClientUnaryCall;
+  eraseSubject(
+    request: EraseSubjectRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EraseSubjectResponse) => void,
+  ): ClientUnaryCall;
+  eraseSubject(
+    request: EraseSubjectRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EraseSubjectResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const IdentityErasureServiceClient = makeGenericClientConstructor(
+  IdentityErasureServiceService,
+  "kyc.identity.v1.IdentityErasureService",
+) as unknown as {
+  new (
+    address: string,
+    credentials: ChannelCredentials,
+    options?: Partial<ClientOptions>,
+  ): IdentityErasureServiceClient;
+  service: typeof IdentityErasureServiceService;
   serviceName: string;
 };
 

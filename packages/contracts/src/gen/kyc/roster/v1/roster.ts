@@ -1777,7 +1777,7 @@ export const MatchRelativeResponse: MessageFns<MatchRelativeResponse> = {
 
 /**
  * Campus rosters (seed 003), served by identity-lookup: schools and the people on them, imported
- * by operators (the kyc-roster CLI), kept per partner with personal data sealed and looked up
+ * by operators (`kyc roster import`), kept per partner with personal data sealed and looked up
  * through blind indexes. The IMPORT, IMPORT-ECARD and RELATION patterns match against them.
  *
  * A match answers a result code, never an error, for anything about the roster; a request that is

@@ -1,0 +1,11 @@
+export type { components, paths, operations, webhooks } from './gen/openapi';
+export * from './http';
+export * from './errors';
+export * from './signing/member-signing';
+export * from './signing/alipay-signing';
+export * from './callbacks';
+export * from './platform-client';
+export * from './app-auth-client';
+export * from './user-validate-client';
+export * from './ucenter-client';
+export * from './idcard-check-client';
