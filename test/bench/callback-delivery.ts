@@ -29,19 +29,18 @@
  * Uses running dev services when KYC_TEST_KAFKA_BROKERS and KYC_TEST_MONGO_URL are set,
  * otherwise starts them (and stops them at the end). Prints figures; asserts nothing.
  */
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Metadata, ServiceError, status } from '@grpc/grpc-js';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { events, partner as partnerEvents, verification } from '@kyc/contracts';
+import { events, verification } from '@kyc/contracts';
 import { createLogger } from '@kyc/core';
 import { Platform, startPlatform } from '@kyc/dev-platform';
 import { startDevServices } from '@kyc/dev-services';
 import { EventBus, TOPICS } from '@kyc/kafka-bus';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
-import { forEachBounded, percentile } from './bench-kit';
+import { forEachBounded, percentile, runBench, sleep } from './bench-kit';
+import { publishPartnerSettings, refusingUrl } from './scenarios/partner-endpoints';
 import { CallbackAnswer, CallbackReceiver, MEMBER_OK, ReceivedCallback, WEBHOOK_OK } from '../support/callback-receiver';
 import { idNumber } from '../support/identities';
 
@@ -65,7 +64,6 @@ const DEAD_LABEL: Record<DeadMode, string> = {
 };
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One partner as the bench sees it: its settings and the endpoint's first receipt per callback. */
 interface BenchPartner {
@@ -106,15 +104,6 @@ interface PhaseResult {
 
 function call<Res>(fn: (cb: (err: ServiceError | null, res: Res) => void) => void): Promise<Res> {
   return new Promise((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res))));
-}
-
-/** A loopback URL nothing listens on: connections are refused. */
-async function refusingUrl(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/callbacks`;
 }
 
 /**
@@ -164,31 +153,7 @@ async function measurePhase(infra: { kafkaBrokers: string; mongoUrl: string }, l
     });
 
     /** Publishes PartnerSettingsChanged as the gateway does and waits until the notifier holds it. */
-    const publishSettings = async (p: BenchPartner, active = true) => {
-      p.version += 1;
-      await bus.publish(TOPICS.partner, {
-        type: 'kyc.partner.v1.PartnerSettingsChanged',
-        key: p.partnerId,
-        payload: partnerEvents.PartnerSettingsChanged.encode({
-          partnerId: p.partnerId,
-          active,
-          callbackUrl: p.callbackUrl,
-          callbackFormat:
-            p.format === 'member' ? partnerEvents.CallbackFormat.CALLBACK_FORMAT_MEMBER_NOTIFY : partnerEvents.CallbackFormat.CALLBACK_FORMAT_STANDARD_WEBHOOKS,
-          sealedSecrets: cipher.sealString(
-            JSON.stringify({ app_secret: `app-secret-${randomUUID()}`, webhook_secret: `whsec_${Buffer.from(randomUUID()).toString('base64')}` }),
-            `partner:${p.partnerId}:callback-secrets`,
-          ),
-          version: p.version,
-        }).finish(),
-      });
-      const endpoints = mongo.db(platform.dbName('notifier')).collection<{ _id: string; version: number }>('partner_endpoints');
-      const until = Date.now() + 30_000;
-      while (((await endpoints.findOne({ _id: p.partnerId }))?.version ?? 0) < p.version) {
-        if (Date.now() > until) throw new Error(`notifier did not take partner ${p.partnerId}'s settings within 30 s`);
-        await sleep(100);
-      }
-    };
+    const publishSettings = (p: BenchPartner, active = true) => publishPartnerSettings({ bus, mongo, platform, cipher }, p, active);
 
     /** A partner whose endpoint is a real HTTP server answering `answer`, recording first receipts. */
     const partnerWithEndpoint = async (format: Format, answer: CallbackAnswer, name: string): Promise<BenchPartner> => {
@@ -472,10 +437,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench', main);

@@ -1,6 +1,6 @@
 /**
  * Seed 003 IMPORT latency under load, through the real stack: a campus roster of
- * BENCH_IMPORT_PEOPLE people is imported with the operator CLI (`kyc-roster import`), then
+ * BENCH_IMPORT_PEOPLE people is imported with the operator CLI (`kyc roster import`), then
  * BENCH_IMPORT_COUNT IMPORT verifications (name + identityNo + outid + customerCode, each a
  * different person and user) are sent to the gateway's HTTP endpoint
  * (`POST /api/ucenter-service-provider/api/user/rnauth`), BENCH_IMPORT_CONCURRENCY at a time.
@@ -25,7 +25,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createPartner, PartnerCredentials, Platform, signBody, startPlatform } from '@kyc/dev-platform';
 import { startDevServices } from '@kyc/dev-services';
-import { forEachBounded, percentile } from './bench-kit';
+import { forEachBounded, percentile, runBench } from './bench-kit';
 import { idNumber } from '../support/identities';
 import { runRosterCli } from '../support/roster-cli';
 
@@ -125,8 +125,8 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, [header, ...people.map((p) => p.row)].map((cells) => cells.map((c) => (/[",;\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n'));
     const rosterEnv = { MONGO_URL: infra.mongoUrl, MONGO_DB: platform.dbName('identity-lookup'), KYC_MASTER_KEY: platform.masterKey };
     const run = await runRosterCli(rosterEnv, ['import', '--partner', partner.app_id, '--customer-code', CUSTOMER_CODE, '--name', '压测学校', '--file', file]);
-    if (run.code !== 0) throw new Error(`kyc-roster import failed (${run.code}): ${run.stderr.trim() || JSON.stringify(run.rejected.slice(0, 3))}`);
-    log(`roster: ${run.summary?.accepted} people imported with kyc-roster in ${run.seconds.toFixed(1)} s`);
+    if (run.code !== 0) throw new Error(`kyc roster import failed (${run.code}): ${run.stderr.trim() || JSON.stringify(run.rejected.slice(0, 3))}`);
+    log(`roster: ${run.summary?.accepted} people imported with kyc roster import in ${run.seconds.toFixed(1)} s`);
 
     // Every verification is a different person for a different user: an ID number verified for one user is that user's.
     const chosen = people.slice(0, WARMUP + COUNT);
@@ -174,10 +174,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    process.stderr.write(`import bench failed: ${err.stack ?? err.message}\n`);
-    process.exit(1);
-  },
-);
+runBench('import bench', main);

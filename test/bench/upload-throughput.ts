@@ -4,40 +4,24 @@
  * seed 002's multipart submit_photo, and seed 001's OSS-compatible store with the unmodified
  * ali-oss client and /user/getsts credentials (PUT, V1 signature).
  *
- *   npm run bench -w @kyc/integration-tests
+ *   npm run bench:uploads -w @kyc/integration-tests
  *
  * Uses running dev services when KYC_TEST_KAFKA_BROKERS and KYC_TEST_MONGO_URL are set,
  * otherwise starts them (and stops them at the end). Prints MB/s, uploads/s, and the gateway's
  * peak RSS sampled from /proc/<pid>/status during the uploads (plus VmHWM, the kernel's own
  * high-water mark for the process).
  */
-import fs from 'node:fs';
 import { createPartner, mintAppSession, mintSession, startPlatform } from '@kyc/dev-platform';
 import { startDevServices } from '@kyc/dev-services';
 import { getSts, ossClient } from '../support/app-auth';
 import { bigJpeg, photoForm } from '../support/images';
+import { runBench, sampleRss, statusKb } from './bench-kit';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const PHOTO_BYTES = Number(process.env.BENCH_PHOTO_BYTES ?? 5 * 1024 * 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const MiB = 1024 * 1024;
-const statusKb = (pid: number, field: 'VmRSS' | 'VmHWM') =>
-  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-
-/** Polls the gateway's resident set size every few milliseconds while `fn` runs. */
-async function sampleRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peakKb: number }> {
-  let peakKb = statusKb(pid, 'VmRSS');
-  const timer = setInterval(() => {
-    peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS'));
-  }, 5);
-  try {
-    const value = await fn();
-    return { value, peakKb: Math.max(peakKb, statusKb(pid, 'VmRSS')) };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -149,10 +133,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench', main);
