@@ -32,7 +32,7 @@ async function newCompany(name: string, keyForm: 'pem' | 'bare' = 'pem'): Promis
   const creds = await createPartner(platform, name, 'idcard-check,user-validate');
   const keys = generateCompanyKeyPair();
   const registered = await registerCompanyKey(platform, creds.app_id, keyForm === 'pem' ? keys.publicKeyPem : bareBase64(keys.publicKeyPem));
-  expect(registered).toEqual({ company_id: creds.app_id, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(registered).toEqual({ company_id: creds.app_id, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), idcard_check: true });
   return { creds, keys };
 }
 

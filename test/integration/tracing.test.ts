@@ -99,7 +99,7 @@ describe('one trace per partner request', () => {
 
   it('when the request is handled, then the log lines of the gateway and realname-pattern for it carry its trace id, and no span holds personal data', () => {
     const gatewayLines = logLinesOf('gateway').filter((l) => l.trace_id === traceId);
-    expect(gatewayLines).toContainEqual(expect.objectContaining({ msg: 'request completed', req: { method: 'POST', path: '/user/validate/submit_info/' } }));
+    expect(gatewayLines).toContainEqual(expect.objectContaining({ msg: 'request completed', req: { method: 'POST', route: '/user/validate/submit_info/' } }));
     expect(logLinesOf('realname-pattern').filter((l) => l.trace_id === traceId).map((l) => l.msg)).toContain('case submitted for review');
     expect(JSON.stringify(trace)).not.toContain('张三');
   });

@@ -15,9 +15,9 @@ environment:
   KYC_KAFKA_IMAGE, KYC_MONGO_IMAGE   images to run instead of the defaults
   KYC_DEV_IMAGES=local|official      force locally built or official images
   KYC_FERRETDB_BACKEND=sqlite|postgresql
-                                     the local FerretDB's storage (default sqlite;
-                                     postgresql runs a private cluster of Debian's
-                                     postgresql, installed on first need)
+                                     the local FerretDB's storage (default postgresql:
+                                     a private cluster of Debian's postgresql,
+                                     installed on first need)
   KYC_DEV_SERVICES_DEBUG=1           echo container logs
   DOCKER_HOST                        container engine to use
 `;

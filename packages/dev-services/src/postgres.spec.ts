@@ -1,8 +1,8 @@
 import { ferretDbBackend } from './postgres';
 
 describe('ferretDbBackend', () => {
-  it('is SQLite unless KYC_FERRETDB_BACKEND names PostgreSQL', () => {
-    expect(ferretDbBackend({})).toBe('sqlite');
+  it('is PostgreSQL unless KYC_FERRETDB_BACKEND names SQLite', () => {
+    expect(ferretDbBackend({})).toBe('postgresql');
     expect(ferretDbBackend({ KYC_FERRETDB_BACKEND: ' PostgreSQL ' })).toBe('postgresql');
     expect(ferretDbBackend({ KYC_FERRETDB_BACKEND: 'sqlite' })).toBe('sqlite');
   });

@@ -9,7 +9,9 @@ import { freePort, run, waitForTcp, type Log } from './util';
 /** FerretDB v1's storage backends (KYC_FERRETDB_BACKEND). */
 export type FerretDbBackend = 'sqlite' | 'postgresql';
 
-export const DEFAULT_FERRETDB_BACKEND: FerretDbBackend = 'sqlite';
+// PostgreSQL filters equality in SQL; on SQLite every query but an `_id` lookup decodes the whole
+// collection (README, "MongoDB-wire server and indexes").
+export const DEFAULT_FERRETDB_BACKEND: FerretDbBackend = 'postgresql';
 
 /** The backend the local FerretDB image runs on: KYC_FERRETDB_BACKEND, else the default. */
 export function ferretDbBackend(env: NodeJS.ProcessEnv = process.env): FerretDbBackend {

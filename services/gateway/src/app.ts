@@ -6,7 +6,7 @@ import { healthRoutes } from './adapters/http/health-routes';
 import { docsRoutes } from './adapters/http/docs-routes';
 import { describedPaths, methodGuard } from './adapters/http/method-guard';
 import { loadOpenApiDocument, openapiRoutes } from './adapters/http/openapi-routes';
-import { AccessLog, contractOf, requestTelemetry } from './adapters/http/request-telemetry';
+import { AccessLog, contractOf, requestTelemetry, routeOf } from './adapters/http/request-telemetry';
 import { ContractContext, FrameworkError, PartnerContract } from './contracts/contract';
 import { PARTNER_CONTRACTS } from './contracts/registry';
 import { ObjectStore } from './object-store';
@@ -84,7 +84,7 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     if (err.type === 'entity.too.large') return replyFrameworkError(req, res, 'too-large');
     if (err.type === 'entity.parse.failed' || (err.status ?? 500) < 500) return replyFrameworkError(req, res, 'bad-request');
-    deps.logger.error({ err: err.message, path: req.path }, 'request failed');
+    deps.logger.error({ err: err.message, route: routeOf(req) }, 'request failed');
     replyFrameworkError(req, res, 'internal');
   });
   app.use((req: Request, res: Response) => replyFrameworkError(req, res, 'not-found'));

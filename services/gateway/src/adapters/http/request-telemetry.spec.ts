@@ -37,8 +37,8 @@ describe('gateway access log', () => {
     const { lines, logger } = recordingLogger();
     await serve(statusApp(new Registry(), 'refusals', logger), ['/user/validate/fetch_info/?user_sid=ok', '/user/validate/fetch_info/?user_sid=bad', '/user/validate/fetch_info/?user_sid=boom']);
     expect(lines.map((l) => [l.level, l.msg, l.obj])).toEqual([
-      ['warn', 'request completed', expect.objectContaining({ req: { method: 'GET', path: '/user/validate/fetch_info/' }, res: { status: 400 } })],
-      ['error', 'request errored', expect.objectContaining({ req: { method: 'GET', path: '/user/validate/fetch_info/' }, res: { status: 500 } })],
+      ['warn', 'request completed', expect.objectContaining({ req: { method: 'GET', route: '/user/validate/fetch_info/' }, res: { status: 400 } })],
+      ['error', 'request errored', expect.objectContaining({ req: { method: 'GET', route: '/user/validate/fetch_info/' }, res: { status: 500 } })],
     ]);
     expect(JSON.stringify(lines)).not.toMatch(/user_sid|bad|boom/);
   });

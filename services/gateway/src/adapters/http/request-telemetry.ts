@@ -34,7 +34,8 @@ export type AccessLog = 'all' | 'refusals';
  * route (gateway_http_request_duration_seconds), one trace per request, continuing the
  * partner's `traceparent` when it sends one, and an access log line. Partners poll status
  * endpoints in tight loops, so by default only refusals and failures are logged (every request is
- * counted in the histogram); lines carry method, path and status only, as query strings hold user_sid.
+ * counted in the histogram); lines carry method, route pattern and status only: query strings hold user_sid
+ * and paths hold ids.
  * One 'finish' listener serves the histogram and the log (a request logger per request, as
  * a general request-logging middleware builds, costs more than the rest of a cached status read).
  */
@@ -62,7 +63,8 @@ export function requestTelemetry(
       const status = res.statusCode;
       if (status < 400 && access.log !== 'all') return;
       if (req.url === '/healthz' || req.url === '/readyz') return;
-      const line = { req: { method: req.method, path: req.originalUrl.split('?')[0] }, res: { status }, responseTime: Math.round(seconds * 1000) };
+      // The route pattern, not the path: paths carry ids and whatever a caller typed into them.
+      const line = { req: { method: req.method, route: routeOf(req) }, res: { status }, responseTime: Math.round(seconds * 1000) };
       if (status >= 500) access.logger.error(line, 'request errored');
       else if (status >= 400) access.logger.warn(line, 'request completed');
       else access.logger.info(line, 'request completed');

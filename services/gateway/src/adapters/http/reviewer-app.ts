@@ -54,7 +54,8 @@ export function createReviewerApp(deps: ReviewerAppDeps): express.Express {
         {
           reviewerId: (res.locals.reviewer as { id?: string } | undefined)?.id,
           method: req.method,
-          path: req.path,
+          // The route pattern: paths carry case and photo ids, and whatever a caller typed into them.
+          route,
           status: res.statusCode,
           ms: Date.now() - started,
           correlationId: res.getHeader('x-correlation-id'),

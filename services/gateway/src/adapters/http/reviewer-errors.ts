@@ -40,13 +40,13 @@ export function reviewerErrorHandler(logger: Logger) {
     }
     if (isKycError(err)) {
       const status = HTTP_STATUS_OF_KIND[err.kind] ?? 500;
-      if (status >= 500) logger.warn({ code: err.code, err: err.message, path: req.path }, 'reviewer request failed');
+      if (status >= 500) logger.warn({ code: err.code, err: err.message, route: req.route?.path ?? 'unmatched' }, 'reviewer request failed');
       return sendReviewerError(res, status, err.code, status === 500 ? 'internal error' : ownMessage(err.message));
     }
     if (err.type === 'entity.parse.failed') return sendReviewerError(res, 400, 'KYC.REQUEST.MALFORMED_JSON', 'the body is not valid JSON');
     if (err.type === 'entity.too.large') return sendReviewerError(res, 413, 'KYC.REQUEST.TOO_LARGE', 'the body is too large');
     if ((err.status ?? 500) < 500) return sendReviewerError(res, err.status!, 'KYC.REQUEST.INVALID', 'the request is invalid');
-    logger.error({ err: err.message, stack: err.stack, path: req.path }, 'reviewer request failed');
+    logger.error({ err: err.message, stack: err.stack, route: req.route?.path ?? 'unmatched' }, 'reviewer request failed');
     sendReviewerError(res, 500, 'KYC.INTERNAL', 'internal error');
   };
 }
