@@ -3,7 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createLogger, createMetricsRegistry, onShutdown, runMain, startAdminServer } from '@kyc/core';
 import { eventBusFor, TOPICS } from '@kyc/kafka-bus';
-import { connectMongo, ensureIndexes, MongoProcessedEvents, OutboxRelay } from '@kyc/mongo-kit';
+import { connectMongo, ensureIndexes, MongoProcessedEvents, OutboxRecord, OutboxRelay } from '@kyc/mongo-kit';
 import { masterKeyFromHex, PiiCipher } from '@kyc/pii-crypto';
 import { createDownstreamClients } from './adapters/grpc/downstream-clients';
 import { grpcIdentitiesPort, grpcLivenessPort, grpcMobileCodesPort, grpcPhotosPort, grpcReviewCasesPort, grpcVerificationsPort, grpcVerifiedHoldersPort } from './adapters/grpc/platform-ports';
@@ -62,11 +62,12 @@ runMain(SERVICE, async () => {
   await bus.connect();
   // Topics the gateway publishes to (kyc.verification.v1 is realname-pattern's).
   await bus.ensureTopics([TOPICS.submission, TOPICS.partner, TOPICS.redaction]);
+  const publish = (r: OutboxRecord) => bus.publish(r.topic, r).then(() => undefined);
   // Partner settings changes (queued by this process or by `kyc partner`) reach the notifier.
-  const partnerRelay = new OutboxRelay(partners.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { metrics });
+  const partnerRelay = new OutboxRelay(partners.model.collection, publish, logger, { metrics });
   partnerRelay.start();
   // Redaction requests reach every service (the gateway's own share included); their reports come back.
-  const redactionRelay = new OutboxRelay(redactions.model.collection, (r) => bus.publish(r.topic, r).then(() => undefined), logger, { metrics });
+  const redactionRelay = new OutboxRelay(redactions.model.collection, publish, logger, { metrics });
   redactionRelay.start();
   const redactionConsumers = await subscribeToRedactions({
     bus,
