@@ -140,7 +140,8 @@ export const HOT_PATHS: HotPath[] = [
   // queues and polls
   { name: 'review queue, oldest first', call: 'ReviewCaseRepository.listPending', run: (r) => r.reviewCases.listPending(50), sorted: true },
   { name: 'verification worker poll', call: 'VerificationRepository.dueForProcessing', run: (r) => r.verifications.dueForProcessing(['MANUAL_REVIEW', 'ID_TWO_ELEMENTS'], NOW, 20), sorted: true },
-  { name: 'callback queue: claim next due', call: 'CallbackRepository.claimDue', run: (r) => r.callbacks.claimDue(NOW, new Date(NOW.getTime() + 30_000), ['app_paused']), sorted: true },
+  { name: 'callback queue: due candidates', call: 'CallbackRepository.dueCandidates', run: (r) => r.callbacks.dueCandidates(NOW, ['app_paused'], 256) },
+  { name: 'callback queue: claim by id', call: 'CallbackRepository.claim', run: (r) => r.callbacks.claim('callback-hotpath', NOW, new Date(NOW.getTime() + 30_000)) },
   { name: 'callback queue: next due time', call: 'CallbackRepository.nextDueAt', run: (r) => r.callbacks.nextDueAt(NOW, []), sorted: true },
   { name: 'SMS code rate limit (per number)', call: 'MobileCodeRepository.countSince', run: (r) => r.mobileCodes.countSince({ mobileIndex: 'mobile-index-hotpath' }, NOW) },
   { name: 'SMS code: latest to a number', call: 'MobileCodeRepository.latestToNumber', run: (r) => r.mobileCodes.latestToNumber('mobile-index-hotpath'), sorted: true },

@@ -32,6 +32,12 @@ export const notifierConfigSchema = {
     maxInFlightPerPartner: { doc: 'Callbacks in flight at once to one partner', format: 'nat', default: 4, env: 'CALLBACK_MAX_IN_FLIGHT_PER_PARTNER' },
     maxInFlight: { doc: 'Callbacks in flight at once, all partners together', format: 'nat', default: 64, env: 'CALLBACK_MAX_IN_FLIGHT' },
     pollIntervalMs: { doc: 'Longest wait between looks for due callbacks', format: 'nat', default: 1_000, env: 'CALLBACK_POLL_INTERVAL_MS' },
+    settingsCacheMs: {
+      doc: "How long a partner's callback settings read for one attempt are reused for the next (0: read every time); another replica sees a change within it",
+      format: 'nat',
+      default: 2_000,
+      env: 'CALLBACK_SETTINGS_CACHE_MS',
+    },
   },
   // Seed 003 MOBILE's one-time codes (kyc.mobile-code.v1), through the SMS port.
   sms: {

@@ -38,8 +38,9 @@ runMain(SERVICE, async () => {
   const notifications = new NotificationRepository(mongo);
   // One lock table for the dispatcher's writes of callbacks and a redaction's deletes of them.
   const callbackLocks = new DocumentLocks();
+  const c = config.callbacks;
   const callbacks = new CallbackRepository(mongo, cipher, callbackLocks);
-  const endpoints = new PartnerEndpointRepository(mongo, cipher);
+  const endpoints = new PartnerEndpointRepository(mongo, cipher, c.settingsCacheMs);
   const deliveryLog = new DeliveryAttemptRepository(mongo);
   await ensureIndexes([notifications.model, callbacks.model, endpoints.model, deliveryLog.model]);
   exposeCallbackBacklog(metrics, callbacks.model.collection);
@@ -50,7 +51,6 @@ runMain(SERVICE, async () => {
     { name: 'realname-pattern', logger },
     config.grpcTls,
   );
-  const c = config.callbacks;
   const dispatcher = new CallbackDispatcher({
     callbacks,
     endpoints,

@@ -9,13 +9,17 @@ import {
   CallbackRecord,
   CallbackSender,
   CallbackStore,
+  ClaimedCallback,
   DeliveryLog,
+  DueCandidate,
   DeliveryMetrics,
   PartnerEndpointStore,
   VerificationDetailsSource,
 } from './ports';
 
 const MIN_LOOK_INTERVAL_MS = 25;
+/** Due callbacks read per look at the backlog, then claimed one by one (by id). */
+const CANDIDATE_BATCH = 256;
 
 export interface DispatcherSettings {
   /** Deadline of one HTTP attempt (the sender enforces it; used here to size leases). */
@@ -51,6 +55,9 @@ export interface DispatcherDeps {
  * the attempt, so a worker killed mid-attempt leaves a lease that expires and the callback is
  * sent again (the partner dedupes by its stable id).
  *
+ * Claims read a batch of due candidates and lease them one at a time by id, so a backlog of
+ * tens of thousands is read once per batch, not once per callback.
+ *
  * Isolation: claims skip partners that already have `maxInFlightPerPartner` callbacks in flight
  * or that asked us to back off (429/502/504), so a slow or dead partner occupies only its own
  * slots and never the others'.
@@ -59,6 +66,8 @@ export class CallbackDispatcher {
   private readonly inFlightByPartner = new Map<string, number>();
   private readonly throttledUntil = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
+  /** Due callbacks read at the last look, not claimed yet. */
+  private candidates: DueCandidate[] = [];
   private inFlight = 0;
   private pumping = false;
   private pumpAgain = false;
@@ -88,7 +97,11 @@ export class CallbackDispatcher {
     }
     this.pumping = true;
     let failed = false;
+    let full = false;
     void this.pump()
+      .then((atCapacity) => {
+        full = atCapacity;
+      })
       .catch((err: Error) => {
         failed = true;
         this.log.warn({ err: err.message }, 'looking for due callbacks failed; will retry');
@@ -98,7 +111,8 @@ export class CallbackDispatcher {
         const again = this.pumpAgain && !failed;
         this.pumpAgain = false;
         if (again) this.wake();
-        else void this.scheduleNextLook(failed);
+        // At capacity, the next attempt to finish wakes the pump: no need to ask when the next is due.
+        else void this.scheduleNextLook(failed || full);
       });
   }
 
@@ -109,11 +123,11 @@ export class CallbackDispatcher {
     await Promise.allSettled([...this.running]);
   }
 
-  /** After a failed look, waits the whole poll interval (the database may be away). */
-  private async scheduleNextLook(afterFailure = false): Promise<void> {
+  /** After a failed look, or at capacity, waits the whole poll interval (the database may be away). */
+  private async scheduleNextLook(wholeInterval = false): Promise<void> {
     if (this.stopped) return;
     let waitMs = this.deps.settings.pollIntervalMs;
-    if (!afterFailure) {
+    if (!wholeInterval) {
       try {
         const now = this.now();
         const due = await this.deps.callbacks.nextDueAt(now, this.excludedPartners(now.getTime()));
@@ -139,12 +153,14 @@ export class CallbackDispatcher {
     return out;
   }
 
-  private async pump(): Promise<void> {
+  /** Claims and starts due callbacks until none is left or every slot is taken (then true). */
+  private async pump(): Promise<boolean> {
     const s = this.deps.settings;
-    while (!this.stopped && this.inFlight < s.maxInFlight) {
+    while (!this.stopped) {
+      if (this.inFlight >= s.maxInFlight) return true;
       const now = this.now();
-      const claimed = await this.deps.callbacks.claimDue(now, new Date(now.getTime() + s.leaseMs), this.excludedPartners(now.getTime()));
-      if (!claimed) return;
+      const claimed = await this.claimNext(now, new Date(now.getTime() + s.leaseMs), new Set(this.excludedPartners(now.getTime())));
+      if (!claimed) return false;
       this.track(claimed.partnerId, +1);
       const run = this.attempt(claimed)
         .catch((err: Error) =>
@@ -158,6 +174,22 @@ export class CallbackDispatcher {
         });
       this.running.add(run);
     }
+    return false;
+  }
+
+  /** Leases the next due candidate of a partner with a free slot, reading a new batch when none is left. */
+  private async claimNext(now: Date, leaseUntil: Date, excluded: Set<string>): Promise<ClaimedCallback | undefined> {
+    for (let looked = false; ; looked = true) {
+      for (let i = this.candidates.findIndex((c) => !excluded.has(c.partnerId)); i >= 0; i = this.candidates.findIndex((c) => !excluded.has(c.partnerId))) {
+        const [next] = this.candidates.splice(i, 1);
+        // Another worker may have claimed it, or it was rescheduled, since the batch was read.
+        const claimed = await this.deps.callbacks.claim(next.callbackId, now, leaseUntil);
+        if (claimed) return claimed;
+      }
+      if (looked) return undefined;
+      this.candidates = await this.deps.callbacks.dueCandidates(now, [...excluded], CANDIDATE_BATCH);
+      if (this.candidates.length === 0) return undefined;
+    }
   }
 
   private track(partnerId: string, delta: number): void {
@@ -167,8 +199,8 @@ export class CallbackDispatcher {
     else this.inFlightByPartner.set(partnerId, n);
   }
 
-  private async detailsFor(c: CallbackRecord, needIdNumber: boolean): Promise<CallbackDetails> {
-    const stored = c.hasDetails ? await this.deps.callbacks.details(c.callbackId) : undefined;
+  private async detailsFor(c: ClaimedCallback, needIdNumber: boolean): Promise<CallbackDetails> {
+    const stored = c.details ?? (c.hasDetails ? await this.deps.callbacks.details(c.callbackId) : undefined);
     if (stored && (!needIdNumber || stored.idNumber)) return stored;
     const fetched = await this.deps.verifications.fetch(c.verificationId, c.correlationId, needIdNumber);
     await this.deps.callbacks.saveDetails(c.callbackId, fetched);
@@ -188,7 +220,7 @@ export class CallbackDispatcher {
     await this.deps.callbacks.scheduleRetry(c.callbackId, new Date(this.now().getTime() + Math.max(delay, minDelayMs)), attempt, info);
   }
 
-  private async attempt(c: CallbackRecord): Promise<void> {
+  private async attempt(c: ClaimedCallback): Promise<void> {
     const attempt = c.attempts + 1;
     const endpoint = await this.deps.endpoints.find(c.partnerId);
     const format = endpoint?.format;

@@ -22,6 +22,16 @@ export interface CallbackDetails {
   idNumber: string;
 }
 
+export interface DueCandidate {
+  callbackId: string;
+  partnerId: string;
+}
+
+/** A leased callback, with its stored details already opened (the claim read them anyway). */
+export interface ClaimedCallback extends CallbackRecord {
+  details?: CallbackDetails;
+}
+
 export interface CallbackRecord extends OwedCallback {
   state: CallbackState;
   attempts: number;
@@ -45,10 +55,13 @@ export interface CallbackStore {
   /** Creates the callback; false when it exists already (a redelivered event). */
   create(c: OwedCallback, now: Date): Promise<boolean>;
   /**
-   * Leases one due callback (PENDING, next attempt due, no live lease) of a partner not in
-   * `excludePartners`, until `leaseUntil`.
+   * Up to `limit` callbacks that are due (PENDING, next attempt due, no live lease), of partners
+   * not in `excludePartners`, in no set order: candidates to claim one by one. A backlog is
+   * read once per batch rather than once per claim, which matters on servers that scan it.
    */
-  claimDue(now: Date, leaseUntil: Date, excludePartners: string[]): Promise<CallbackRecord | undefined>;
+  dueCandidates(now: Date, excludePartners: string[], limit: number): Promise<DueCandidate[]>;
+  /** Leases the callback until `leaseUntil` if it is still due and unleased; undefined if not. */
+  claim(callbackId: string, now: Date, leaseUntil: Date): Promise<ClaimedCallback | undefined>;
   find(callbackId: string): Promise<CallbackRecord | undefined>;
   details(callbackId: string): Promise<CallbackDetails | undefined>;
   saveDetails(callbackId: string, details: CallbackDetails): Promise<void>;

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { bytesOf, DocumentLocks, isDuplicateKeyError } from '@kyc/mongo-kit';
 import { PiiCipher } from '@kyc/pii-crypto';
-import { CallbackDetails, CallbackRecord, CallbackStore, OwedCallback } from '../../application/ports';
+import { CallbackDetails, CallbackRecord, CallbackStore, ClaimedCallback, DueCandidate, OwedCallback } from '../../application/ports';
 import { CallbackFormat, CallbackState, ParkReason } from '../../domain/callback';
 
 /**
@@ -105,20 +105,26 @@ export class CallbackRepository implements CallbackStore {
     }
   }
 
-  async claimDue(now: Date, leaseUntil: Date, excludePartners: string[]): Promise<CallbackRecord | undefined> {
-    const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = {
-      state: 'PENDING',
-      nextAttemptAt: { $lte: now },
-      $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }],
-    };
-    if (excludePartners.length > 0) filter.partnerId = { $nin: excludePartners };
-    const doc = await this.col.findOneAndUpdate(
-      filter,
-      { $set: { leaseUntil } },
-      // No projection: FerretDB v1's findAndModify does not support one.
-      { sort: { nextAttemptAt: 1 }, returnDocument: 'after', includeResultMetadata: false },
+  async dueCandidates(now: Date, excludePartners: string[], limit: number): Promise<DueCandidate[]> {
+    // Unsorted on purpose: every candidate is due, and without a sort the server may stop at
+    // `limit` (FerretDB must otherwise read and sort the whole backlog in memory; MongoDB walks
+    // the state + nextAttemptAt index in order anyway).
+    const docs = await this.col.find(dueFilter(now, excludePartners), { projection: { _id: 1, partnerId: 1 } }).limit(limit).toArray();
+    return docs.map((d) => ({ callbackId: String(d._id), partnerId: d.partnerId as string }));
+  }
+
+  async claim(callbackId: string, now: Date, leaseUntil: Date): Promise<ClaimedCallback | undefined> {
+    const doc = await this.locks.run(callbackId, () =>
+      this.col.findOneAndUpdate(
+        { _id: callbackId, ...dueFilter(now, []) } as never,
+        { $set: { leaseUntil } },
+        // No projection: FerretDB v1's findAndModify does not support one.
+        { returnDocument: 'after', includeResultMetadata: false },
+      ),
     );
-    return doc ? toRecord(doc as unknown as CallbackDoc) : undefined;
+    if (!doc) return undefined;
+    const d = doc as unknown as CallbackDoc;
+    return { ...toRecord(d), details: d.sealedDetails ? this.openDetails(callbackId, d.sealedDetails) : undefined };
   }
 
   async find(callbackId: string): Promise<CallbackRecord | undefined> {
@@ -129,7 +135,11 @@ export class CallbackRepository implements CallbackStore {
   async details(callbackId: string): Promise<CallbackDetails | undefined> {
     const doc = await this.col.findOne({ _id: callbackId } as never, { projection: { sealedDetails: 1 } });
     if (!doc?.sealedDetails) return undefined;
-    return JSON.parse(this.cipher.openString(bytesOf(doc.sealedDetails), detailsContext(callbackId))) as CallbackDetails;
+    return this.openDetails(callbackId, doc.sealedDetails);
+  }
+
+  private openDetails(callbackId: string, sealed: unknown): CallbackDetails {
+    return JSON.parse(this.cipher.openString(bytesOf(sealed), detailsContext(callbackId))) as CallbackDetails;
   }
 
   async saveDetails(callbackId: string, details: CallbackDetails): Promise<void> {
@@ -193,11 +203,20 @@ export class CallbackRepository implements CallbackStore {
   }
 
   async nextDueAt(now: Date, excludePartners: string[]): Promise<Date | undefined> {
-    const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = { state: 'PENDING', $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }] };
+    const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = { state: 'PENDING', ...unleased(now) };
     if (excludePartners.length > 0) filter.partnerId = { $nin: excludePartners };
     const doc = await this.col.find(filter, { projection: { nextAttemptAt: 1 } }).sort({ nextAttemptAt: 1 }).limit(1).next();
     return doc ? (doc.nextAttemptAt as Date) : undefined;
   }
+}
+
+const unleased = (now: Date) => ({ $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }] });
+
+/** PENDING, due by `now`, not leased (or the lease ran out: its worker died). */
+function dueFilter(now: Date, excludePartners: string[]): mongoose.mongo.Filter<mongoose.mongo.Document> {
+  const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = { state: 'PENDING', nextAttemptAt: { $lte: now }, ...unleased(now) };
+  if (excludePartners.length > 0) filter.partnerId = { $nin: excludePartners };
+  return filter;
 }
 
 function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
