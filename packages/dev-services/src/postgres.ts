@@ -3,6 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { aptGetInstall } from './engine';
+import { GIN_TWIN_SQL } from './postgres-index-twins';
 import { withLock } from './lock';
 import { freePort, run, waitForTcp, type Log } from './util';
 
@@ -106,6 +107,8 @@ export async function startPostgres(log: Log): Promise<RunningPostgres> {
       created = await run(...as('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'ferretdb']));
     }
     if (created.code !== 0) throw new Error(`createdb failed:\n${created.output.slice(-10).join('\n')}`);
+    const twins = await run(...as('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'ferretdb', '-v', 'ON_ERROR_STOP=1', '-q', '-c', GIN_TWIN_SQL]));
+    if (twins.code !== 0) throw new Error(`adding the index trigger failed:\n${twins.output.slice(-10).join('\n')}`);
     log(`postgresql (${path.basename(path.dirname(bin))}) ready at 127.0.0.1:${port} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     let stopping: Promise<void> | undefined;
     return { url: `postgres://postgres@127.0.0.1:${port}/ferretdb`, stop: () => (stopping ??= cleanup()) };
