@@ -5,7 +5,8 @@ const preset = require('@kyc/jest-preset');
 module.exports = {
   ...preset,
   rootDir: __dirname,
-  testMatch: ['<rootDir>/integration/**/*.test.ts'],
+  // chaos/: crash and restart under load (its own broker, the run's MongoDB-wire server).
+  testMatch: ['<rootDir>/integration/**/*.test.ts', '<rootDir>/chaos/**/*.test.ts'],
   // ali-oss ships .ts sources beside its .js: resolve .js first so its compiled code runs.
   moduleFileExtensions: ['js', 'ts', 'json'],
   globalSetup: '<rootDir>/support/global-setup.ts',

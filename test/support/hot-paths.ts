@@ -139,7 +139,7 @@ export const HOT_PATHS: HotPath[] = [
   { name: 'photo lock check', call: 'PhotoRepository.isLocked', run: (r) => r.photos.isLocked(KEY.subject) },
   // queues and polls
   { name: 'review queue, oldest first', call: 'ReviewCaseRepository.listPending', run: (r) => r.reviewCases.listPending(50), sorted: true },
-  { name: 'verification worker poll', call: 'VerificationRepository.dueForProcessing', run: (r) => r.verifications.dueForProcessing(['MANUAL_REVIEW', 'ID_TWO_ELEMENTS'], NOW, 20), sorted: true },
+  { name: 'verification worker poll', call: 'VerificationRepository.dueForProcessing', run: (r) => r.verifications.dueForProcessing(['MANUAL_REVIEW', 'ID_TWO_ELEMENTS'], NOW, 20) },
   { name: 'callback queue: due candidates', call: 'CallbackRepository.dueCandidates', run: (r) => r.callbacks.dueCandidates(NOW, ['app_paused'], 256) },
   { name: 'callback queue: claim by id', call: 'CallbackRepository.claim', run: (r) => r.callbacks.claim('callback-hotpath', NOW, new Date(NOW.getTime() + 30_000)) },
   { name: 'callback queue: next due time', call: 'CallbackRepository.nextDueAt', run: (r) => r.callbacks.nextDueAt(NOW, []), sorted: true },

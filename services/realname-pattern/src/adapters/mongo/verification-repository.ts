@@ -277,12 +277,20 @@ export class VerificationRepository implements VerificationStore {
   }
 
   async dueForProcessing(methods: string[], now: Date, limit: number): Promise<string[]> {
-    const docs = await this.model
-      .find({ state: { $in: [...OPEN_STATES] }, method: { $in: methods }, leaseUntil: { $lte: now }, nextAttemptAt: { $lte: now } }, { _id: 1 })
-      .sort({ nextAttemptAt: 1 })
-      .limit(limit)
-      .lean<{ _id: string }[]>();
-    return docs.map((d) => d._id);
+    // One equality query per open state, unsorted: the sweep processes all it gets at once, so
+    // order does not matter, and a server that cannot use the index for `$in` or a sort
+    // (FerretDB) then reads only open verifications and stops at the limit, instead of reading
+    // and sorting every verification ever stored once a second.
+    const ids: string[] = [];
+    for (const state of OPEN_STATES) {
+      if (ids.length >= limit) break;
+      const docs = await this.model
+        .find({ state, method: { $in: methods }, leaseUntil: { $lte: now }, nextAttemptAt: { $lte: now } }, { _id: 1 })
+        .limit(limit - ids.length)
+        .lean<{ _id: string }[]>();
+      ids.push(...docs.map((d) => d._id));
+    }
+    return ids;
   }
 
   private toVerification(doc: StoredDoc): Verification {
