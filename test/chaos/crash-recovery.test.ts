@@ -33,10 +33,10 @@ jest.setTimeout(1_200_000);
 
 const TOTAL = Number(process.env.KYC_CHAOS_VERIFICATIONS ?? 5000);
 const RATE = Number(process.env.KYC_CHAOS_RATE ?? 10);
-/** Shares of the load: most partners call seed 000; seeds 002 and 003 cost more per verification. */
-const SHARE = { seed002: 0.05, seed003: 0.07 };
+/** Percent of the load: most partners call seed 000; seeds 002 and 003 cost more per verification. */
+const PERCENT = { seed002: 5, seed003: 7 };
 /** Request i's contract, by its place in each hundred, so that each kind's count is known up front (the roster). */
-const kindOf = (i: number): Kind => ((i % 100) < SHARE.seed002 * 100 ? 'seed002' : (i % 100) < (SHARE.seed002 + SHARE.seed003) * 100 ? 'seed003' : 'seed000');
+const kindOf = (i: number): Kind => (i % 100 < PERCENT.seed002 ? 'seed002' : i % 100 < PERCENT.seed002 + PERCENT.seed003 ? 'seed003' : 'seed000');
 /** The order things are broken in, at these fractions of the load (KYC_CHAOS_BREAKS: a comma list to break fewer). */
 const BREAKS: { at: number; what: ServiceName | 'kafka' }[] = [
   { at: 0.12, what: 'gateway' as const },
@@ -210,7 +210,7 @@ beforeAll(async () => {
   const cli = path.join(findRepoRoot(), 'packages/operator-cli/dist/main.js');
   await promisify(execFile)(process.execPath, [cli, 'partner', 'set-callback', '--app-id', campus.app_id, '--url', webhookReceiver.url()], { env: { ...process.env, ...platform.gatewayEnv } });
   // A school whose roster holds the seed 003 people (no ID numbers: IMPORT-ECARD proves membership).
-  const people = Math.ceil(TOTAL * SHARE.seed003) + 10;
+  const people = Math.ceil((TOTAL * PERCENT.seed003) / 100) + 10;
   const rows = ['学工号 (outid),姓名 (name),身份证号 (identityNo),角色 (role),手机号 (mobile),部门 (departments),亲属 (relatives),一卡通编号 (ecardCustomerId)'];
   for (let i = 0; i < people; i++) rows.push(`c${String(i).padStart(5, '0')},${hanName(10_000 + i)},,1,,学生,,`);
   const file = path.join(platform.logDir, 'chaos-roster.csv');

@@ -11,8 +11,9 @@ import {
   CallbackStore,
   ClaimedCallback,
   DeliveryLog,
-  DueCandidate,
   DeliveryMetrics,
+  DueCandidate,
+  PartnerEndpoint,
   PartnerEndpointStore,
   VerificationDetailsSource,
 } from './ports';
@@ -213,6 +214,18 @@ export class CallbackDispatcher {
     this.log.warn({ partnerId: c.partnerId, callbackId: c.callbackId, attempts, reason }, 'callback parked');
   }
 
+  /**
+   * Settings applied while an attempt was deciding to park for want of them release nothing (the
+   * callback was not parked yet): after parking, look at the settings again, and release what is
+   * parked if newer ones have arrived meanwhile.
+   */
+  private async releaseIfSettingsArrived(partnerId: string, seen: PartnerEndpoint | undefined): Promise<void> {
+    const current = await this.deps.endpoints.find(partnerId);
+    if (!current?.active || (seen && current.version === seen.version)) return;
+    const released = await this.deps.callbacks.requeueParked(partnerId, ['no-endpoint'], this.now());
+    if (released > 0) this.log.info({ partnerId, released }, 'partner settings arrived during an attempt; parked callbacks released');
+  }
+
   /** Schedules the next try after a failed attempt, or parks the callback when the ladder is exhausted. */
   private async retryOrPark(c: CallbackRecord, attempt: number, info: { endpoint?: string; format?: CallbackFormat; outcome: string }, minDelayMs = 0) {
     const delay = nextRetryDelayMs(attempt - c.ladderStart, { scale: this.deps.settings.retryScale, random: this.random });
@@ -238,12 +251,16 @@ export class CallbackDispatcher {
 
     const url = details.callbackUrl || endpoint?.callbackUrl || '';
     if (!endpoint || !endpoint.active || !url) {
-      return this.park(c, 'no-endpoint', c.attempts, { outcome: endpoint ? PARK_OUTCOMES['no-endpoint'] : `${PARK_OUTCOMES['no-endpoint']} (no partner settings)` });
+      await this.park(c, 'no-endpoint', c.attempts, { outcome: endpoint ? PARK_OUTCOMES['no-endpoint'] : `${PARK_OUTCOMES['no-endpoint']} (no partner settings)` });
+      return this.releaseIfSettingsArrived(c.partnerId, endpoint);
     }
     const label = endpointLabel(url);
     if (endpoint.goneUrl === url && !c.resendRequested) return this.park(c, 'endpoint-gone', c.attempts, { endpoint: label, format });
     const secrets = await this.deps.endpoints.secrets(c.partnerId);
-    if (!secrets) return this.park(c, 'no-endpoint', c.attempts, { outcome: `${PARK_OUTCOMES['no-endpoint']} (no partner secrets)` });
+    if (!secrets) {
+      await this.park(c, 'no-endpoint', c.attempts, { outcome: `${PARK_OUTCOMES['no-endpoint']} (no partner secrets)` });
+      return this.releaseIfSettingsArrived(c.partnerId, endpoint);
+    }
 
     const sentAt = this.now();
     const body =
