@@ -84,7 +84,12 @@ export async function startPostgres(log: Log): Promise<RunningPostgres> {
       await exited;
       clearTimeout(timer);
     }
-    await fs.rm(dir, { recursive: true, force: true });
+    // As root the child is runuser, which can exit before the postmaster has finished its
+    // shutdown checkpoint; the postmaster removes postmaster.pid last, so wait for that.
+    for (const until = Date.now() + STOP_TIMEOUT_MS; existsSync(path.join(data, 'postmaster.pid')) && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await fs.rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   try {
     const init = await run(...as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']));
