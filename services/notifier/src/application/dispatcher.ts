@@ -180,8 +180,9 @@ export class CallbackDispatcher {
 
   /** Leases the next due candidate of a partner with a free slot, reading a new batch when none is left. */
   private async claimNext(now: Date, leaseUntil: Date, excluded: Set<string>): Promise<ClaimedCallback | undefined> {
+    const nextFree = () => this.candidates.findIndex((c) => !excluded.has(c.partnerId));
     for (let looked = false; ; looked = true) {
-      for (let i = this.candidates.findIndex((c) => !excluded.has(c.partnerId)); i >= 0; i = this.candidates.findIndex((c) => !excluded.has(c.partnerId))) {
+      for (let i = nextFree(); i >= 0; i = nextFree()) {
         const [next] = this.candidates.splice(i, 1);
         // Another worker may have claimed it, or it was rescheduled, since the batch was read.
         const claimed = await this.deps.callbacks.claim(next.callbackId, now, leaseUntil);
@@ -215,15 +216,16 @@ export class CallbackDispatcher {
   }
 
   /**
-   * Settings applied while an attempt was deciding to park for want of them release nothing (the
-   * callback was not parked yet): after parking, look at the settings again, and release what is
-   * parked if newer ones have arrived meanwhile.
+   * Parks the callback for want of usable partner settings (`seen` is what this attempt read).
+   * Settings applied meanwhile released nothing (the callback was not parked yet), so after
+   * parking it looks at the settings again and releases what is parked if newer ones arrived.
    */
-  private async releaseIfSettingsArrived(partnerId: string, seen: PartnerEndpoint | undefined): Promise<void> {
-    const current = await this.deps.endpoints.find(partnerId);
+  private async parkWithoutSettings(c: CallbackRecord, seen: PartnerEndpoint | undefined, outcome: string): Promise<void> {
+    await this.park(c, 'no-endpoint', c.attempts, { outcome });
+    const current = await this.deps.endpoints.find(c.partnerId);
     if (!current?.active || (seen && current.version === seen.version)) return;
-    const released = await this.deps.callbacks.requeueParked(partnerId, ['no-endpoint'], this.now());
-    if (released > 0) this.log.info({ partnerId, released }, 'partner settings arrived during an attempt; parked callbacks released');
+    const released = await this.deps.callbacks.requeueParked(c.partnerId, ['no-endpoint'], this.now());
+    if (released > 0) this.log.info({ partnerId: c.partnerId, released }, 'partner settings arrived during an attempt; parked callbacks released');
   }
 
   /** Schedules the next try after a failed attempt, or parks the callback when the ladder is exhausted. */
@@ -251,16 +253,12 @@ export class CallbackDispatcher {
 
     const url = details.callbackUrl || endpoint?.callbackUrl || '';
     if (!endpoint || !endpoint.active || !url) {
-      await this.park(c, 'no-endpoint', c.attempts, { outcome: endpoint ? PARK_OUTCOMES['no-endpoint'] : `${PARK_OUTCOMES['no-endpoint']} (no partner settings)` });
-      return this.releaseIfSettingsArrived(c.partnerId, endpoint);
+      return this.parkWithoutSettings(c, endpoint, endpoint ? PARK_OUTCOMES['no-endpoint'] : `${PARK_OUTCOMES['no-endpoint']} (no partner settings)`);
     }
     const label = endpointLabel(url);
     if (endpoint.goneUrl === url && !c.resendRequested) return this.park(c, 'endpoint-gone', c.attempts, { endpoint: label, format });
     const secrets = await this.deps.endpoints.secrets(c.partnerId);
-    if (!secrets) {
-      await this.park(c, 'no-endpoint', c.attempts, { outcome: `${PARK_OUTCOMES['no-endpoint']} (no partner secrets)` });
-      return this.releaseIfSettingsArrived(c.partnerId, endpoint);
-    }
+    if (!secrets) return this.parkWithoutSettings(c, endpoint, `${PARK_OUTCOMES['no-endpoint']} (no partner secrets)`);
 
     const sentAt = this.now();
     const body =

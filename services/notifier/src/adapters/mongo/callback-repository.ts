@@ -203,21 +203,20 @@ export class CallbackRepository implements CallbackStore {
   }
 
   async nextDueAt(now: Date, excludePartners: string[]): Promise<Date | undefined> {
-    const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = { state: 'PENDING', ...unleased(now) };
-    if (excludePartners.length > 0) filter.partnerId = { $nin: excludePartners };
-    const doc = await this.col.find(filter, { projection: { nextAttemptAt: 1 } }).sort({ nextAttemptAt: 1 }).limit(1).next();
+    const doc = await this.col.find(pendingFilter(now, excludePartners), { projection: { nextAttemptAt: 1 } }).sort({ nextAttemptAt: 1 }).limit(1).next();
     return doc ? (doc.nextAttemptAt as Date) : undefined;
   }
 }
 
-const unleased = (now: Date) => ({ $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }] });
-
-/** PENDING, due by `now`, not leased (or the lease ran out: its worker died). */
-function dueFilter(now: Date, excludePartners: string[]): mongoose.mongo.Filter<mongoose.mongo.Document> {
-  const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = { state: 'PENDING', nextAttemptAt: { $lte: now }, ...unleased(now) };
+/** PENDING and not leased (or the lease ran out: its worker died), of a partner not excluded. */
+function pendingFilter(now: Date, excludePartners: string[]): mongoose.mongo.Filter<mongoose.mongo.Document> {
+  const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = { state: 'PENDING', $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }] };
   if (excludePartners.length > 0) filter.partnerId = { $nin: excludePartners };
   return filter;
 }
+
+/** Pending, unleased and due by `now`. */
+const dueFilter = (now: Date, excludePartners: string[]) => ({ ...pendingFilter(now, excludePartners), nextAttemptAt: { $lte: now } });
 
 function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));

@@ -49,14 +49,17 @@ export class PartnerEndpointRepository implements PartnerEndpointStore {
         max: 10_000,
         ttl: cacheMs,
         // Misses are not cached: a partner's first settings must work at once.
-        fetchMethod: async (partnerId) => (await this.model.collection.findOne({ _id: partnerId } as never)) as EndpointDoc | null ?? undefined,
+        fetchMethod: (partnerId) => this.read(partnerId),
       });
     }
   }
 
-  private async load(partnerId: string): Promise<EndpointDoc | undefined> {
-    if (this.cache) return this.cache.fetch(partnerId);
+  private async read(partnerId: string): Promise<EndpointDoc | undefined> {
     return ((await this.model.collection.findOne({ _id: partnerId } as never)) as EndpointDoc | null) ?? undefined;
+  }
+
+  private load(partnerId: string): Promise<EndpointDoc | undefined> {
+    return this.cache ? this.cache.fetch(partnerId) : this.read(partnerId);
   }
 
   private async write<T>(partnerId: string, change: () => Promise<T>): Promise<T> {
