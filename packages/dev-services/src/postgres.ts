@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, readFileSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { aptGetInstall } from './engine';
@@ -80,6 +80,8 @@ export async function startPostgres(log: Log): Promise<RunningPostgres> {
     if (child && child.exitCode === null) {
       const exited = new Promise<void>((resolve) => child?.once('exit', () => resolve()));
       child.kill('SIGINT'); // fast shutdown
+      // As root the child is runuser, which does not always pass the signal on: tell the postmaster too.
+      signalPostmaster(data, 'SIGINT');
       const timer = setTimeout(() => child?.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);
@@ -89,6 +91,7 @@ export async function startPostgres(log: Log): Promise<RunningPostgres> {
     for (const until = Date.now() + STOP_TIMEOUT_MS; existsSync(path.join(data, 'postmaster.pid')) && Date.now() < until; ) {
       await new Promise((r) => setTimeout(r, 100));
     }
+    signalPostmaster(data, 'SIGKILL'); // still there after the timeout: nothing of it is worth keeping
     await fs.rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   try {
@@ -120,5 +123,15 @@ export async function startPostgres(log: Log): Promise<RunningPostgres> {
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** Signals the postmaster named in the data directory's postmaster.pid (its first line), if it runs. */
+function signalPostmaster(data: string, signal: NodeJS.Signals): void {
+  try {
+    const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, signal);
+  } catch {
+    // not started, or already gone
   }
 }
