@@ -103,7 +103,15 @@ export function serviceEntry(repoRoot: string, service: string, file = 'dist/mai
   return path.join(repoRoot, 'services', service, file);
 }
 
-/** The default launcher: `node services/<name>/dist/main.js` of this checkout, with this node. */
+/**
+ * The default launcher: `node services/<name>/dist/main.js` of this checkout, with this node.
+ * With KYC_CPU_PROFILE_DIR set, each service writes a V8 CPU profile there when it stops
+ * (`--cpu-prof`, which NODE_OPTIONS does not accept).
+ */
 export const nodeLauncher =
   (repoRoot: string): ServiceLauncher =>
-  (service) => ({ command: process.execPath, args: [serviceEntry(repoRoot, service)] });
+  (service) => {
+    const profileDir = process.env.KYC_CPU_PROFILE_DIR;
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
+    return { command: process.execPath, args: [...profile, serviceEntry(repoRoot, service)] };
+  };
