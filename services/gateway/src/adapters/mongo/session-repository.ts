@@ -135,7 +135,8 @@ export class SessionRepository implements SubjectsPort, SessionsPort, NoncesPort
   /** Records a nonce; false when it was already used (a replay). Atomic through the unique _id. */
   async claim(appId: string, nonce: string, keepSeconds: number): Promise<boolean> {
     try {
-      await this.nonces.create({ _id: `${appId}:${nonce}`, expiresAt: new Date(Date.now() + keepSeconds * 1000) });
+      // The driver's insert, not a mongoose document: it runs on every signed request.
+      await this.nonces.collection.insertOne({ _id: `${appId}:${nonce}`, expiresAt: new Date(Date.now() + keepSeconds * 1000) } as never);
       return true;
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
