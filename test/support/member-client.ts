@@ -76,6 +76,11 @@ export async function startNotifyReceiver(answers: { status: number; body: unkno
   return {
     url: `http://127.0.0.1:${port}/kyc/notify`,
     received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A notifier still delivering keeps its keep-alive connections busy, and close() waits for them.
+        server.closeAllConnections();
+      }),
   };
 }
