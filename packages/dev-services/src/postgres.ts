@@ -126,11 +126,18 @@ export async function startPostgres(log: Log): Promise<RunningPostgres> {
   }
 }
 
-/** Signals the postmaster named in the data directory's postmaster.pid (its first line), if it runs. */
+/**
+ * Signals the postmaster named in the data directory's postmaster.pid (its first line), if it
+ * runs. Where /proc shows the process, it must be a postgres one: a stale file's pid may have
+ * been given to another process since.
+ */
 function signalPostmaster(data: string, signal: NodeJS.Signals): void {
   try {
     const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    if (Number.isInteger(pid) && pid > 0) process.kill(pid, signal);
+    if (!Number.isInteger(pid) || pid <= 0) return;
+    const cmdline = path.join('/proc', String(pid), 'cmdline');
+    if (existsSync('/proc/self') && !(existsSync(cmdline) && readFileSync(cmdline, 'utf8').includes('postgres'))) return;
+    process.kill(pid, signal);
   } catch {
     // not started, or already gone
   }
