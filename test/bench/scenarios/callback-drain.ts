@@ -18,7 +18,7 @@ import { CallbackAnswer, CallbackReceiver, MEMBER_OK, WEBHOOK_OK } from '../../s
 import { idNumber } from '../../support/identities';
 import { cpuDuring, sampleRss, sleep, waitForQuiet } from '../bench-kit';
 import { Figures } from '../report';
-import { BenchContext, perOp, platformPids } from './context';
+import { BenchContext, deleteInBatches, perOp, platformPids } from './context';
 import { CallbackFormat, EndpointSettings, publishPartnerSettings, refusingUrl } from './partner-endpoints';
 
 type Dead = 'refuse' | 'hang';
@@ -123,8 +123,7 @@ export async function callbackDrain(ctx: BenchContext): Promise<void> {
 
       // Settle: the dead partner inactive, every document of the phase removed.
       if (deadPartner) await publishPartnerSettings({ bus, mongo, platform, cipher }, deadPartner, false);
-      // One equality filter per partner: the dev server filters equality in its backend, `$in` in itself.
-      for (const partnerId of ids) await callbacks.deleteMany({ partnerId });
+      await deleteInBatches(callbacks, { partnerId: { $in: ids } });
       const { notifier: notifierMs, ...rest } = perOp(cpuMs, delivered);
       return {
         throughput: delivered / ((last - released) / 1000),

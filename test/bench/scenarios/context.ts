@@ -45,13 +45,15 @@ export const perOp = (cpu: Record<string, number>, ops: number): Record<string, 
   Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, ops > 0 ? v / ops : NaN]));
 
 /**
- * deleteMany in batches of ids: FerretDB on SQLite refuses one delete of tens of thousands of
- * documents ("too many SQL variables").
+ * Deletes in batches, each one `deleteOne` by `_id` per document in a single bulk command:
+ * FerretDB on SQLite refuses one delete of tens of thousands of documents ("too many SQL
+ * variables"), and FerretDB filters `_id: {$in}` itself, scanning the collection for every batch,
+ * while `_id` equality is filtered in its backend.
  */
 export async function deleteInBatches(col: Collection, filter: Filter<Record<string, unknown>>, batch = 5_000): Promise<void> {
   for (;;) {
     const ids = (await col.find(filter, { projection: { _id: 1 } }).limit(batch).toArray()).map((d) => d._id);
     if (!ids.length) return;
-    await col.deleteMany({ _id: { $in: ids } });
+    await col.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
   }
 }
